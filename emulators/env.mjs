@@ -63,7 +63,13 @@ export function findJava() {
     if (!fs.existsSync(bin)) return null;
     const major = javaMajor(bin);
     seen.push(`${bin} (${origin}): ${major ?? "unknown version"}`);
-    if (major && major >= MIN_JAVA) return { home, bin, major, javac: fs.existsSync(path.join(home, "bin", "javac")) ? path.join(home, "bin", "javac") : null };
+    if (major && major >= MIN_JAVA)
+      return {
+        home,
+        bin,
+        major,
+        javac: fs.existsSync(path.join(home, "bin", "javac")) ? path.join(home, "bin", "javac") : null,
+      };
     return null;
   };
   let found = tryHome(process.env.JAVA_HOME, "JAVA_HOME");
@@ -75,7 +81,14 @@ export function findJava() {
     if (found) return { ...found, seen };
   }
   const candidates = [];
-  for (const base of ["/usr/lib/jvm", "/opt/java", "/opt", "/usr/local", path.join(os.homedir(), ".jdks"), path.join(os.homedir(), ".sdkman/candidates/java")]) {
+  for (const base of [
+    "/usr/lib/jvm",
+    "/opt/java",
+    "/opt",
+    "/usr/local",
+    path.join(os.homedir(), ".jdks"),
+    path.join(os.homedir(), ".sdkman/candidates/java"),
+  ]) {
     let entries = [];
     try {
       entries = fs.readdirSync(base);
@@ -116,7 +129,11 @@ export function findGcloudSdk() {
         encoding: "utf8",
         timeout: 20000,
         stdio: ["ignore", "pipe", "ignore"],
-        env: { ...process.env, CLOUDSDK_CORE_DISABLE_PROMPTS: "1", CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: "1" },
+        env: {
+          ...process.env,
+          CLOUDSDK_CORE_DISABLE_PROMPTS: "1",
+          CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: "1",
+        },
       }).trim();
       if (out) candidates.push(out);
     } catch {
@@ -141,13 +158,16 @@ function firebaseToolsDir() {
 }
 
 export function firebaseCacheInfo() {
-  const cacheDir = process.env.FIREBASE_EMULATORS_PATH || path.join(os.homedir(), ".cache", "firebase", "emulators");
+  const cacheDir =
+    process.env.FIREBASE_EMULATORS_PATH || path.join(os.homedir(), ".cache", "firebase", "emulators");
   const infoPath = path.join(firebaseToolsDir(), "lib", "emulator", "downloadableEmulatorInfo.json");
   let info = {};
   try {
     info = JSON.parse(fs.readFileSync(infoPath, "utf8"));
   } catch {
-    throw new EmulatorSetupError(`firebase-tools is not installed (missing ${infoPath}). Run \`npm ci\` (or \`npm install\`) at the repository root.`);
+    throw new EmulatorSetupError(
+      `firebase-tools is not installed (missing ${infoPath}). Run \`npm ci\` (or \`npm install\`) at the repository root.`,
+    );
   }
   const at = (rel) => (rel ? path.join(cacheDir, rel) : null);
   return {
@@ -281,13 +301,17 @@ export function storageStandInJar(java) {
   if (java.javac) {
     const classes = path.join(CACHE, `storage-rules-classes-${id}`);
     fs.mkdirSync(classes, { recursive: true });
-    const r = spawnSync(java.javac, ["--release", String(MIN_JAVA), "-d", classes, src], { encoding: "utf8" });
+    const r = spawnSync(java.javac, ["--release", String(MIN_JAVA), "-d", classes, src], {
+      encoding: "utf8",
+    });
     if (r.status !== 0) throw new EmulatorSetupError(`javac failed to compile ${src}:\n${r.stderr}`);
     classBytes = fs.readFileSync(path.join(classes, "CfapStorageRulesLauncher.class"));
   } else if (fs.existsSync(prebuilt)) {
     classBytes = fs.readFileSync(prebuilt);
   } else {
-    throw new EmulatorSetupError(`no javac in ${java.home} and no ${prebuilt}: install a full JDK >= ${MIN_JAVA}.`);
+    throw new EmulatorSetupError(
+      `no javac in ${java.home} and no ${prebuilt}: install a full JDK >= ${MIN_JAVA}.`,
+    );
   }
   writeJar(out, [
     { name: "META-INF/MANIFEST.MF", data: manifest({ "Main-Class": "CfapStorageRulesLauncher" }) },
@@ -325,7 +349,9 @@ export async function emulatorEnv(opts = {}) {
     );
   }
   env.JAVA_HOME = java.home;
-  env.PATH = [path.join(java.home, "bin"), ...(process.env.PATH ?? "").split(path.delimiter)].join(path.delimiter);
+  env.PATH = [path.join(java.home, "bin"), ...(process.env.PATH ?? "").split(path.delimiter)].join(
+    path.delimiter,
+  );
   notes.push(`java ${java.major}: ${java.home}`);
 
   const fc = firebaseCacheInfo();
@@ -339,7 +365,9 @@ export async function emulatorEnv(opts = {}) {
   } else if (fc.firestoreJar && fs.existsSync(fc.firestoreJar)) {
     notes.push(`firestore: stock ${fc.firestoreJar}`);
   } else {
-    const jar = gcloudSdk() && path.join(gcloudSdk(), "platform", "cloud-firestore-emulator", "cloud-firestore-emulator.jar");
+    const jar =
+      gcloudSdk() &&
+      path.join(gcloudSdk(), "platform", "cloud-firestore-emulator", "cloud-firestore-emulator.jar");
     if (!jar || !fs.existsSync(jar)) {
       throw new EmulatorSetupError(
         `Firestore emulator not available offline: ${fc.firestoreJar} is missing and no Google Cloud CLI Firestore emulator was found.\n` +
@@ -357,7 +385,8 @@ export async function emulatorEnv(opts = {}) {
   } else if ((fc.pubsubBin && fs.existsSync(fc.pubsubBin)) || (fc.pubsubZip && fs.existsSync(fc.pubsubZip))) {
     notes.push(`pubsub: stock ${fc.pubsubBin}`);
   } else {
-    const bin = gcloudSdk() && path.join(gcloudSdk(), "platform", "pubsub-emulator", "bin", "cloud-pubsub-emulator");
+    const bin =
+      gcloudSdk() && path.join(gcloudSdk(), "platform", "pubsub-emulator", "bin", "cloud-pubsub-emulator");
     if (!bin || !fs.existsSync(bin)) {
       throw new EmulatorSetupError(
         `Pub/Sub emulator not available offline: ${fc.pubsubZip} is missing and no Google Cloud CLI Pub/Sub emulator was found.\n` +
@@ -378,7 +407,9 @@ export async function emulatorEnv(opts = {}) {
     env.STORAGE_EMULATOR_BINARY_PATH = storageStandInJar(java);
     env.CFAP_STORAGE_RULES_NODE = process.execPath;
     env.CFAP_STORAGE_RULES_SCRIPT = path.join(ROOT, "emulators", "storage-rules-runtime", "runtime.mjs");
-    notes.push(`storage rules: LOCAL STAND-IN (not the real rules engine) ${env.STORAGE_EMULATOR_BINARY_PATH}`);
+    notes.push(
+      `storage rules: LOCAL STAND-IN (not the real rules engine) ${env.STORAGE_EMULATOR_BINARY_PATH}`,
+    );
   }
 
   if (!opts.quiet) for (const n of notes) console.log(`[emulators] ${n}`);

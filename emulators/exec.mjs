@@ -11,6 +11,7 @@
 //
 // Builds first (npm run build) unless CFAP_SKIP_BUILD=1 (scripts/test-all.mjs builds once itself).
 import { spawn } from "node:child_process";
+import { clearInterval, setInterval } from "node:timers";
 import { EMULATORS, PROJECT_ID, ROOT, emulatorEnv, fatal } from "./env.mjs";
 import {
   FIREBASE_BIN,
@@ -78,12 +79,16 @@ async function main() {
 
   const script = cmd.map(shellQuote).join(" ");
   log(`firebase emulators:exec --only ${EMULATORS} ${JSON.stringify(script)}`);
-  firebase = spawn(process.execPath, [FIREBASE_BIN, "emulators:exec", "--project", PROJECT_ID, "--only", EMULATORS, script], {
-    cwd: ROOT,
-    env: fbEnv,
-    stdio: ["ignore", "inherit", "inherit"],
-    detached: true, // own process group: we decide when it gets SIGINT
-  });
+  firebase = spawn(
+    process.execPath,
+    [FIREBASE_BIN, "emulators:exec", "--project", PROJECT_ID, "--only", EMULATORS, script],
+    {
+      cwd: ROOT,
+      env: fbEnv,
+      stdio: ["ignore", "inherit", "inherit"],
+      detached: true, // own process group: we decide when it gets SIGINT
+    },
+  );
   const timer = setInterval(() => {
     if (firebase) for (const [pid, c] of descendants(firebase.pid)) snapshot.set(pid, c);
   }, 2000);

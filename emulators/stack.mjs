@@ -11,7 +11,8 @@ import { ROOT } from "./env.mjs";
 export const WAREHOUSE_PORT = 8765;
 export const WAREHOUSE_URL = `http://127.0.0.1:${WAREHOUSE_PORT}`;
 // Overridable for testing the scripts themselves.
-export const WAREHOUSE_MAIN = process.env.CFAP_WAREHOUSE_MAIN || path.join(ROOT, "functions", "lib", "warehouse", "server", "main.js");
+export const WAREHOUSE_MAIN =
+  process.env.CFAP_WAREHOUSE_MAIN || path.join(ROOT, "functions", "lib", "warehouse", "server", "main.js");
 export const CFAP_CLI = process.env.CFAP_CLI || path.join(ROOT, "functions", "bin", "cfap.js");
 export const FIREBASE_BIN = path.join(ROOT, "node_modules", "firebase-tools", "lib", "bin", "firebase.js");
 
@@ -106,7 +107,10 @@ export async function startWarehouse(env, { timeoutMs = 60000 } = {}) {
     detached: true, // own process group: a terminal Ctrl-C reaches only us; we stop it in order
   });
   const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`warehouse server did not print "ready" within ${timeoutMs / 1000} s`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`warehouse server did not print "ready" within ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
     child.once("exit", (code, sig) => {
       clearTimeout(timer);
       reject(new Error(`warehouse server exited early (${code ?? sig})`));

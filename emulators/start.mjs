@@ -9,7 +9,7 @@
 //   6. print URLs; Ctrl-C stops everything (SIGINT to firebase, then leftovers by PID)
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import path from "node:path";
+import { setInterval } from "node:timers";
 import { EMULATORS, PROJECT_ID, ROOT, emulatorEnv, fatal } from "./env.mjs";
 import {
   CFAP_CLI,
@@ -57,7 +57,8 @@ async function waitForHub(hubPort, wanted, timeoutMs) {
   const end = Date.now() + timeoutMs;
   let last = [];
   while (Date.now() < end) {
-    if (!firebase || firebase.exitCode !== null || firebase.signalCode !== null) throw new Error("firebase exited during start-up");
+    if (!firebase || firebase.exitCode !== null || firebase.signalCode !== null)
+      throw new Error("firebase exited during start-up");
     try {
       const r = await fetch(`http://127.0.0.1:${hubPort}/emulators`);
       if (r.ok) {
@@ -70,7 +71,9 @@ async function waitForHub(hubPort, wanted, timeoutMs) {
     }
     await sleep(300);
   }
-  throw new Error(`emulators not up after ${timeoutMs / 1000} s (hub lists: ${last.join(", ") || "nothing"})`);
+  throw new Error(
+    `emulators not up after ${timeoutMs / 1000} s (hub lists: ${last.join(", ") || "nothing"})`,
+  );
 }
 
 async function main() {
@@ -90,12 +93,16 @@ async function main() {
 
   const wanted = EMULATORS.split(",");
   let allReady = false;
-  firebase = spawn(process.execPath, [FIREBASE_BIN, "emulators:start", "--project", PROJECT_ID, "--only", EMULATORS], {
-    cwd: ROOT,
-    env: fbEnv,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true, // own process group: we send it exactly one SIGINT on Ctrl-C
-  });
+  firebase = spawn(
+    process.execPath,
+    [FIREBASE_BIN, "emulators:start", "--project", PROJECT_ID, "--only", EMULATORS],
+    {
+      cwd: ROOT,
+      env: fbEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true, // own process group: we send it exactly one SIGINT on Ctrl-C
+    },
+  );
   pipeLines(firebase.stdout, "", process.stdout, (line) => {
     if (line.includes("All emulators ready")) allReady = true;
   });

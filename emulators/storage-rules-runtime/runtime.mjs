@@ -56,7 +56,9 @@ function loadRuleset(req) {
     );
   }
   rulesets.set(name, { rulesVersion });
-  info(`loaded ruleset ${name} (rules_version ${rulesVersion}); local approximation, not the real rules engine`);
+  info(
+    `loaded ruleset ${name} (rules_version ${rulesVersion}); local approximation, not the real rules engine`,
+  );
   ok(req.id, { rulesVersion }, warnings);
 }
 
@@ -68,7 +70,8 @@ function authOf(variables) {
   const auth = fieldsOf(variables?.request).auth;
   if (!auth || "null_value" in auth) return null;
   const f = fieldsOf(auth);
-  const uid = f.uid?.string_value ?? fieldsOf(f.token).user_id?.string_value ?? fieldsOf(f.token).sub?.string_value;
+  const uid =
+    f.uid?.string_value ?? fieldsOf(f.token).user_id?.string_value ?? fieldsOf(f.token).sub?.string_value;
   return uid ? { uid } : null;
 }
 
@@ -95,7 +98,13 @@ function decide(ctx) {
 function verify(req) {
   const ctx = req.context ?? {};
   if (!rulesets.has(ctx.rulesetName)) {
-    send({ id: req.id, status: "ok", result: { permit: false }, errors: [], warnings: [`unknown ruleset ${ctx.rulesetName}`] });
+    send({
+      id: req.id,
+      status: "ok",
+      result: { permit: false },
+      errors: [],
+      warnings: [`unknown ruleset ${ctx.rulesetName}`],
+    });
     return;
   }
   const d = decide(ctx);
@@ -131,7 +140,13 @@ function handle(line) {
     pending.delete(req.id);
     return cont(req);
   }
-  send({ id: req.id, status: "error", message: `unsupported action ${req.action}`, errors: [`unsupported action ${req.action}`], warnings: [] });
+  send({
+    id: req.id,
+    status: "error",
+    message: `unsupported action ${req.action}`,
+    errors: [`unsupported action ${req.action}`],
+    warnings: [],
+  });
 }
 
 const rl = readline.createInterface({ input: process.stdin, terminal: false });
