@@ -107,8 +107,10 @@ export class BigQueryWarehouse implements Warehouse {
         );
       }
       const schemas = [...loadTableSchemas().values()];
-      for (const schema of schemas) await this.ensureTable(schema);
-      for (const schema of schemas) await this.ensureView(schema);
+      // Concurrently (this runs lazily on an instance's first write); views after their tables,
+      // since BigQuery validates the tables a view reads.
+      await Promise.all(schemas.map((schema) => this.ensureTable(schema)));
+      await Promise.all(schemas.map((schema) => this.ensureView(schema)));
     } catch (err) {
       throw mapBigQueryError(err, what);
     }
