@@ -1,0 +1,253 @@
+/**
+ * One regression through the warehouse: design shape → pass 1 (cross-products) → solve →
+ * pass 2 (meat) → covariance and coefficient table.
+ *
+ * Degrees of freedom. With fixed effects, K counts them the way statsmodels OLS with dummies
+ * does (`y ~ x + C(unit) + C(time)`): K = p + U + T − 1 (an intercept, U−1 unit and T−1 time
+ * dummies, p slopes). That K enters N−K in the CR1 factor G/(G−1)·(N−1)/(N−K), in HC1's N/(N−K)
+ * and in the classical s². This is the reference the tests match (statsmodels 0.13.5). Stata's
+ * `xtreg, fe vce(cluster)` and `reghdfe` instead drop fixed effects nested in the clusters from K
+ * (here the unit effects), and `areg` keeps them; R plm's "sss" counts the slopes only. All use the
+ * same meat; only the scalar factor differs.
+ */
+import type { SqlQuery } from "../../warehouse/warehouse";
+import type { Row, QueryResult } from "../../warehouse/warehouse";
+import {
+  coefficientCovariance,
+  coefficientTable,
+  CovarianceError,
+  nuisanceCoefficients,
+  partialOut,
+  SingularMatrixError,
+  solveOls,
+  symmetricFromUpper,
+  type CoefficientRow,
+  type CovarianceResult,
+  type Mat,
+  type SeType,
+} from "../../stats";
+import { ModelFailure } from "../model";
+import type { Design } from "./design";
+import {
+  crossProductsQuery,
+  designShapeQuery,
+  meatQuery,
+  timeBlockQueries,
+  type FixedEffectsMethod,
+  type QueryContext,
+} from "./sql";
+
+export type RunQuery = (q: SqlQuery) => Promise<QueryResult<Row>>;
+
+export interface RegressionResult {
+  design: Design;
+  names: string[];
+  beta: number[];
+  covariance: CovarianceResult;
+  table: CoefficientRow[];
+  n: number;
+  k: number;
+  nUnits: number;
+  nPeriods: number;
+  nClusters: number;
+  fixedEffects: FixedEffectsMethod;
+  ssr: number;
+  /** Time spent in the warehouse (sum of the queries' own elapsed times) and on the client. */
+  timing: { warehouseMs: number; computeMs: number };
+}
+
+/** Reads a numeric cell that may come back as number, bigint or string. */
+export function num(v: unknown): number {
+  if (typeof v === "number") return v;
+  if (typeof v === "bigint") return Number(v);
+  if (typeof v === "string" && v.trim() !== "") return Number(v);
+  return NaN;
+}
+
+export async function fitRegression(
+  run: RunQuery,
+  ctx: QueryContext,
+  design: Design,
+  opts: { se: SeType; alpha: number },
+): Promise<RegressionResult> {
+  let warehouseMs = 0;
+  let computeMs = 0;
+  const q = async (query: SqlQuery): Promise<Row[]> => {
+    const t0 = performance.now();
+    const res = await run(query);
+    warehouseMs += performance.now() - t0;
+    return res.rows;
+  };
+  const compute = <T>(fn: () => T): T => {
+    const t0 = performance.now();
+    try {
+      return fn();
+    } finally {
+      computeMs += performance.now() - t0;
+    }
+  };
+
+  const [shape] = await q(designShapeQuery(ctx, design));
+  const n = num(shape.n);
+  const nUnits = num(shape.n_units);
+  const nPeriods = num(shape.n_periods);
+  const nClusters = num(shape.n_clusters);
+  const nCells = num(shape.n_cells);
+  const p = design.regressors.length;
+  let fe: FixedEffectsMethod = "none";
+  if (design.fixedEffects) {
+    fe = n === nUnits * nPeriods && nCells === n ? "twoway_balanced" : "twoway_unbalanced";
+  }
+  const k = design.fixedEffects ? p + nUnits + nPeriods - 1 : p;
+  if (!(n > k)) {
+    throw new ModelFailure(
+      "insufficient_data",
+      `${design.kind}: ${n} observations for ${k} parameters (${p} regressors${design.fixedEffects ? ` + ${nUnits} unit and ${nPeriods} time effects` : ""}); need more observations than parameters`,
+    );
+  }
+  if (opts.se === "cr1" && nClusters < 2) {
+    throw new ModelFailure("insufficient_data", `cluster-robust standard errors need at least 2 clusters, found ${nClusters}`);
+  }
+
+  // Pass 1: cross-products.
+  const [cp] = await q(crossProductsQuery(ctx, design, fe));
+  const names = design.regressors.map((r) => r.name);
+  let xtx: Mat = symmetricFromUpper(p, (j, l) => num(cp[`xtx_${j}_${l}`]));
+  let xty = names.map((_, j) => num(cp[`xty_${j}`]));
+  const rawSs = names.map((_, j) => num(cp[`raw_${j}`]));
+  assertFinite([...xtx.flat(), ...xty, ...rawSs], "cross-products");
+
+  let timeEffects: { t: number; theta: number; pi: number[] }[] | undefined;
+  let partial: ReturnType<typeof partialOut> | undefined;
+  let periods: number[] = [];
+  if (fe === "twoway_unbalanced") {
+    const tq = timeBlockQueries(ctx, design);
+    const [sums, gram] = [await q(tq.sums), await q(tq.ztz)];
+    compute(() => {
+      // Time dummies for every period but the first (the reference absorbed by the unit effects).
+      periods = sums.map((r) => num(r.t)).sort((a, b) => a - b);
+      const index = new Map(periods.slice(1).map((t, i) => [t, i]));
+      const qn = periods.length - 1;
+      const ztz: Mat = Array.from({ length: qn }, () => new Array<number>(qn).fill(0));
+      const ztx: Mat = Array.from({ length: qn }, () => new Array<number>(p).fill(0));
+      const zty = new Array<number>(qn).fill(0);
+      for (const r of sums) {
+        const s = index.get(num(r.t));
+        if (s === undefined) continue;
+        ztz[s][s] += num(r.n_s);
+        zty[s] = num(r.sy);
+        for (let j = 0; j < p; j++) ztx[s][j] = num(r[`sx_${j}`]);
+      }
+      for (const r of gram) {
+        const s = index.get(num(r.s));
+        const rr = index.get(num(r.r));
+        if (s === undefined || rr === undefined) continue;
+        ztz[s][rr] -= num(r.w);
+      }
+      try {
+        partial = partialOut({ xtx, xty, ztx, ztz, zty });
+      } catch (e) {
+        if (e instanceof SingularMatrixError) {
+          throw new ModelFailure(
+            "numerical_error",
+            "the time effects are not identified: the unit × period pattern splits into disconnected groups",
+          );
+        }
+        throw e;
+      }
+      xtx = partial.xtx;
+      xty = partial.xty;
+    });
+  }
+
+  const solution = compute(() => {
+    try {
+      return solveOls({ names, xtx, xty, n, rawSumSquares: rawSs });
+    } catch (e) {
+      throw collinearityFailure(e, design);
+    }
+  });
+  if (partial) {
+    const theta = nuisanceCoefficients(partial, solution.beta);
+    const pi = partial.pi;
+    timeEffects = periods.map((t, i) =>
+      i === 0 ? { t, theta: 0, pi: new Array<number>(p).fill(0) } : { t, theta: theta[i - 1], pi: pi[i - 1] },
+    );
+  }
+
+  // Pass 2: residuals and meat.
+  const meatKind = opts.se === "cr1" ? "cluster" : opts.se === "hc1" ? "hc" : "none";
+  const [mr] = await q(meatQuery(ctx, design, fe, { beta: solution.beta, timeEffects }, meatKind));
+  const ssr = num(mr.ssr);
+  const meat = meatKind === "none" ? undefined : symmetricFromUpper(p, (j, l) => num(mr[`meat_${j}_${l}`]));
+  if (!Number.isFinite(ssr) || (meat && !meat.flat().every(Number.isFinite))) {
+    throw new ModelFailure("numerical_error", `${design.kind}: residual sums are not finite`);
+  }
+
+  return compute(() => {
+    let covariance: CovarianceResult;
+    try {
+      covariance = coefficientCovariance({
+        type: opts.se,
+        bread: solution.xtxInv,
+        meat,
+        ssr,
+        n,
+        k,
+        clusters: meatKind === "cluster" ? num(mr.n_clusters) : nClusters,
+      });
+    } catch (e) {
+      if (e instanceof CovarianceError) throw new ModelFailure("insufficient_data", e.message);
+      throw e;
+    }
+    const table = coefficientTable(names, solution.beta, covariance.vcov, covariance.df, opts.alpha);
+    for (const row of table) {
+      const reported = design.regressors.find((r) => r.name === row.term)?.report;
+      if (!reported) continue;
+      if (![row.estimate, row.std_error, row.p_value, row.ci_low, row.ci_high].every(Number.isFinite)) {
+        throw new ModelFailure(
+          "numerical_error",
+          `${design.kind}: the estimate of ${row.term} or its standard error is not finite (standard error ${row.std_error})`,
+        );
+      }
+    }
+    return {
+      design,
+      names,
+      beta: solution.beta,
+      covariance,
+      table,
+      n,
+      k,
+      nUnits,
+      nPeriods,
+      nClusters,
+      fixedEffects: fe,
+      ssr,
+      timing: { warehouseMs, computeMs },
+    };
+  });
+}
+
+function assertFinite(values: number[], what: string): void {
+  if (!values.every(Number.isFinite)) throw new ModelFailure("numerical_error", `${what} from the warehouse are not finite`);
+}
+
+function collinearityFailure(e: unknown, design: Design): unknown {
+  if (!(e instanceof SingularMatrixError)) return e;
+  const terms = e.columns.map((j) => design.regressors[j]?.name ?? `#${j}`).map(publicName);
+  if (e.reason === "zero_column") {
+    const what = design.fixedEffects ? "has no variation left after the unit and time fixed effects" : "is constant zero";
+    const hint = terms.some((t) => /^(lead|lag)_/.test(t))
+      ? " (no treated observations at that event time: reduce leads/lags)"
+      : terms.includes("att")
+        ? " (treatment does not vary within units over time beyond what the fixed effects absorb — e.g. every unit treated at the same time, or no treated observation in the post period)"
+        : "";
+    return new ModelFailure("numerical_error", `${design.kind}: ${terms.join(", ")} ${what}${hint}`);
+  }
+  return new ModelFailure("numerical_error", `${design.kind}: perfect collinearity among ${terms.join(", ")}`);
+}
+
+function publicName(name: string): string {
+  return name === "_cons" ? "intercept" : name === "_treated" ? "treated" : name === "_post" ? "post" : name;
+}

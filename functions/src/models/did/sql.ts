@@ -1,0 +1,199 @@
+/**
+ * The estimation queries. Each returns a handful of numbers — never one row per unit — so memory
+ * on the client is flat in the number of units and observations.
+ *
+ * Pass 1 returns the cross-products X'X, X'y, y'y and n of the (fixed-effect-swept) design;
+ * the client solves for β. Pass 2 takes β (and, for unbalanced panels, the time effects) as query
+ * parameters, forms residuals in SQL and returns the meat of the sandwich: for cr1
+ * Σ_g s_g s_g' with s_g = Σ_{i∈g} x̆_i e_i (one GROUP BY cluster, then sums of products of the
+ * per-cluster scores), for hc1 Σ_i e_i² x̆_i x̆_i', and always SSR = Σ e_i².
+ *
+ * Fixed effects:
+ *  - balanced (one row per unit × period, every unit in every period): the two-way within
+ *    transformation ẍ = x − x̄_i − x̄_t + x̄ with window averages; exact for balanced panels.
+ *  - unbalanced: unit demeaning x̃ = x − x̄_i only, with the T−1 time effects partialled out
+ *    exactly by Frisch–Waugh–Lovell from T-sized aggregates (see `timeBlockQueries`). No
+ *    iteration, so no convergence tolerance.
+ */
+import type { SqlQuery, SqlValue } from "../../warehouse/warehouse";
+import type { Dialect } from "../../warehouse/sql/dialect";
+import type { Design } from "./design";
+
+export type FixedEffectsMethod = "none" | "twoway_balanced" | "twoway_unbalanced";
+
+export interface QueryContext {
+  dialect: Dialect;
+  /** CTEs of the panel (panel.ts), without WITH. */
+  panelCtes: string;
+  params: Record<string, SqlValue>;
+}
+
+const x = (j: number) => `x_${j}`;
+const xx = (j: number) => `xx_${j}`;
+
+/** The design rows: `d AS (SELECT u, g, t, y, x_0 … FROM panel [WHERE filter])`. */
+function designCte(design: Design): string {
+  const cols = design.regressors.map((r, j) => `${r.expr} AS ${x(j)}`).join(", ");
+  const where = design.filter ? ` WHERE ${design.filter}` : "";
+  return `d AS (SELECT u, g, t, y, ${cols} FROM panel${where})`;
+}
+
+/** `m`: the swept outcome yy and regressors xx_j, with u, g, t carried along. */
+function sweptCte(design: Design, fe: FixedEffectsMethod, carryUnswept = false): string {
+  const p = design.regressors.length;
+  const vars = [{ from: "y", to: "yy" }, ...Array.from({ length: p }, (_, j) => ({ from: x(j), to: xx(j) }))];
+  const sweep = (v: string) => {
+    switch (fe) {
+      case "none":
+        return v;
+      case "twoway_balanced":
+        return `${v} - AVG(${v}) OVER (PARTITION BY u) - AVG(${v}) OVER (PARTITION BY t) + AVG(${v}) OVER ()`;
+      case "twoway_unbalanced":
+        return `${v} - AVG(${v}) OVER (PARTITION BY u)`;
+    }
+  };
+  const carried = carryUnswept ? design.regressors.map((_, j) => `, ${x(j)}`).join("") : "";
+  return `m AS (SELECT u, g, t, ${vars.map((v) => `${sweep(v.from)} AS ${v.to}`).join(", ")}${carried} FROM d)`;
+}
+
+function withClause(ctx: QueryContext, ...ctes: string[]): string {
+  return `WITH ${ctx.panelCtes},\n${ctes.join(",\n")}\n`;
+}
+
+/** Rows, units, periods, unit-period cells and clusters of the design sample. */
+export function designShapeQuery(ctx: QueryContext, design: Design): SqlQuery {
+  const f = ctx.dialect.toFloat;
+  return {
+    label: "did_design_shape",
+    params: ctx.params,
+    sql:
+      withClause(ctx, designCte(design), `cells AS (SELECT u, t FROM d GROUP BY u, t)`) +
+      `SELECT ${f("COUNT(*)")} AS n, ${f("COUNT(DISTINCT u)")} AS n_units, ${f("COUNT(DISTINCT t)")} AS n_periods, ` +
+      `${f("COUNT(DISTINCT g)")} AS n_clusters, ${f("(SELECT COUNT(*) FROM cells)")} AS n_cells FROM d`,
+  };
+}
+
+/** Pass 1: Σ xx_j xx_k (j ≤ k), Σ xx_j yy, Σ yy², n, and Σ x_j² before sweeping. */
+export function crossProductsQuery(ctx: QueryContext, design: Design, fe: FixedEffectsMethod): SqlQuery {
+  const p = design.regressors.length;
+  const f = ctx.dialect.toFloat;
+  const sums: string[] = [`${f("COUNT(*)")} AS n`, `SUM(yy * yy) AS yty`];
+  for (let j = 0; j < p; j++) {
+    for (let k = j; k < p; k++) sums.push(`SUM(${xx(j)} * ${xx(k)}) AS xtx_${j}_${k}`);
+    sums.push(`SUM(${xx(j)} * yy) AS xty_${j}`, `SUM(${x(j)} * ${x(j)}) AS raw_${j}`);
+  }
+  // raw_j (the column's sum of squares before sweeping) needs the unswept column in m.
+  const m = sweptCte(design, fe, true);
+  return {
+    label: "did_cross_products",
+    params: ctx.params,
+    sql: withClause(ctx, designCte(design), m) + `SELECT ${sums.join(", ")} FROM m`,
+  };
+}
+
+/**
+ * Unbalanced panels, the time block. With unit-demeaned variables x̃ and time dummies z_s
+ * (also unit-demeaned: z̃_its = 1[t=s] − n_is/n_i, n_is the unit's rows in period s):
+ *
+ *   (Z̃'Z̃)_sr = 1[s=r]·N_s − Σ_i n_is n_ir / n_i        (self-join of the unit×period counts)
+ *   (Z̃'x̃)_s  = Σ_{rows in period s} x̃                    (because Σ_t x̃_it = 0 within a unit)
+ *
+ * Both are T-sized (T×T and T×p), so memory stays flat in the number of units.
+ */
+export function timeBlockQueries(ctx: QueryContext, design: Design): { sums: SqlQuery; ztz: SqlQuery } {
+  const p = design.regressors.length;
+  const f = ctx.dialect.toFloat;
+  const sums = [`${f("COUNT(*)")} AS n_s`, `SUM(yy) AS sy`, ...Array.from({ length: p }, (_, j) => `SUM(${xx(j)}) AS sx_${j}`)];
+  return {
+    sums: {
+      label: "did_time_sums",
+      params: ctx.params,
+      sql:
+        withClause(ctx, designCte(design), sweptCte(design, "twoway_unbalanced")) +
+        `SELECT t, ${sums.join(", ")} FROM m GROUP BY t`,
+    },
+    ztz: {
+      label: "did_time_gram",
+      params: ctx.params,
+      sql:
+        withClause(
+          ctx,
+          designCte(design),
+          `pc AS (SELECT u, t, ${f("COUNT(*)")} AS c FROM d GROUP BY u, t)`,
+          `pn AS (SELECT u, SUM(c) AS ni FROM pc GROUP BY u)`,
+        ) +
+        `SELECT a.t AS s, b.t AS r, SUM(a.c * b.c / pn.ni) AS w FROM pc a JOIN pc b ON a.u = b.u ` +
+        `JOIN pn ON pn.u = a.u GROUP BY a.t, b.t`,
+    },
+  };
+}
+
+export interface ResidualInputs {
+  beta: number[];
+  /** Unbalanced only: per period t, the time effect θ_t and the rows Π_t· of Π = (Z'Z)⁻¹Z'X. */
+  timeEffects?: { t: number; theta: number; pi: number[] }[];
+}
+
+/**
+ * Pass 2: residuals e = yy − Σ β_j xx_j (unbalanced: − z̃'θ, i.e. − θ_t + mean of θ over the
+ * unit's rows) and partialled regressors x̆_j = xx_j (unbalanced: − Π_tj + the unit's mean of Π_·j),
+ * then the meat and SSR.
+ */
+export function meatQuery(
+  ctx: QueryContext,
+  design: Design,
+  fe: FixedEffectsMethod,
+  inputs: ResidualInputs,
+  meat: "cluster" | "hc" | "none",
+): SqlQuery {
+  const { dialect } = ctx;
+  const f = dialect.toFloat;
+  const p = design.regressors.length;
+  const params: Record<string, SqlValue> = { ...ctx.params };
+  const b = inputs.beta.map((v, j) => {
+    params[`did_b_${j}`] = v;
+    return f(dialect.param(`did_b_${j}`));
+  });
+  const fit = b.map((bj, j) => `${bj} * ${xx(j)}`).join(" + ");
+  const ctes = [designCte(design), sweptCte(design, fe)];
+  let source = "m";
+  let resid = `yy - (${fit})`;
+  let xr = (j: number) => xx(j);
+  if (fe === "twoway_unbalanced") {
+    const te = inputs.timeEffects ?? [];
+    const rows = te.map((r, i) => {
+      params[`did_lt_${i}`] = r.t;
+      params[`did_th_${i}`] = r.theta;
+      const pis = r.pi.map((v, j) => {
+        params[`did_pi_${i}_${j}`] = v;
+        return `${f(dialect.param(`did_pi_${i}_${j}`))} AS pi_${j}`;
+      });
+      return `SELECT ${f(dialect.param(`did_lt_${i}`))} AS t, ${f(dialect.param(`did_th_${i}`))} AS th${pis.map((s) => `, ${s}`).join("")}`;
+    });
+    ctes.push(`lk AS (${rows.join(" UNION ALL ")})`);
+    const piCols = Array.from({ length: p }, (_, j) => `, lk.pi_${j} AS pi_${j}, AVG(lk.pi_${j}) OVER (PARTITION BY m.u) AS pibar_${j}`).join("");
+    ctes.push(
+      `mz AS (SELECT m.*, lk.th AS th, AVG(lk.th) OVER (PARTITION BY m.u) AS thbar${piCols} FROM m JOIN lk ON lk.t = m.t)`,
+    );
+    source = "mz";
+    resid = `yy - (${fit}) - th + thbar`;
+    xr = (j: number) => `(${xx(j)} - pi_${j} + pibar_${j})`;
+  }
+  ctes.push(`r AS (SELECT g, ${resid} AS e${Array.from({ length: p }, (_, j) => `, ${xr(j)} AS xr_${j}`).join("")} FROM ${source})`);
+
+  const rowAggs = [`SUM(e * e) AS ssr`, `${f("COUNT(*)")} AS n`];
+  let sql: string;
+  if (meat === "cluster") {
+    ctes.push(`sc AS (SELECT g${Array.from({ length: p }, (_, j) => `, SUM(xr_${j} * e) AS s_${j}`).join("")} FROM r GROUP BY g)`);
+    const clusterAggs = [`${f("COUNT(*)")} AS n_clusters`];
+    for (let j = 0; j < p; j++) for (let k = j; k < p; k++) clusterAggs.push(`SUM(s_${j} * s_${k}) AS meat_${j}_${k}`);
+    ctes.push(`ca AS (SELECT ${clusterAggs.join(", ")} FROM sc)`, `ra AS (SELECT ${rowAggs.join(", ")} FROM r)`);
+    sql = withClause(ctx, ...ctes) + `SELECT * FROM ca CROSS JOIN ra`;
+  } else {
+    if (meat === "hc") {
+      for (let j = 0; j < p; j++) for (let k = j; k < p; k++) rowAggs.push(`SUM(e * e * xr_${j} * xr_${k}) AS meat_${j}_${k}`);
+    }
+    sql = withClause(ctx, ...ctes) + `SELECT ${rowAggs.join(", ")} FROM r`;
+  }
+  return { label: "did_meat", params, sql };
+}
