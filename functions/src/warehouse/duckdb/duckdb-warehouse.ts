@@ -1,0 +1,213 @@
+import {
+  DuckDBInstance,
+  listValue,
+  type DuckDBConnection,
+  type DuckDBResultReader,
+  type DuckDBValue,
+} from "@duckdb/node-api";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { duckdbDialect } from "../sql/dialect";
+import { duckdbCreateTable, duckdbType } from "../schema/duckdb-ddl";
+import { loadTableSchemas, tableSchema, type TableSchema } from "../schema/table-schemas";
+import {
+  WarehouseError,
+  type InsertOutcome,
+  type QueryResult,
+  type Row,
+  type SqlQuery,
+  type SqlValue,
+  type TableName,
+  type Warehouse,
+} from "../warehouse";
+import { appendScalar, isAppendable, plainValue } from "./values";
+import { Mutex } from "./mutex";
+
+export interface DuckDbOptions {
+  /** A file path, or ":memory:". */
+  path: string;
+  /** Memory limit handed to DuckDB, e.g. "2GB". */
+  memoryLimit?: string;
+}
+
+/**
+ * The embedded warehouse. One process owns the file (DuckDB allows one writer process): the CLI and
+ * tests open it in-process; under the emulators the local warehouse server owns it and functions reach
+ * it through the remote adapter. Writes are serialised by a mutex and run in one transaction each.
+ */
+export class DuckDbWarehouse implements Warehouse {
+  readonly kind = "duckdb" as const;
+  readonly dialect = duckdbDialect("main");
+  private readonly writeLock = new Mutex();
+  private schemaReady = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+  ) {}
+
+  static async open(options: DuckDbOptions): Promise<DuckDbWarehouse> {
+    if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
+    const config: Record<string, string> = {};
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    try {
+      const instance = await DuckDBInstance.create(options.path, config);
+      const writer = await instance.connect();
+      return new DuckDbWarehouse(instance, writer);
+    } catch (err) {
+      throw new WarehouseError(`cannot open DuckDB at ${options.path}: ${(err as Error).message}`, err);
+    }
+  }
+
+  async ensureSchema(): Promise<void> {
+    if (this.schemaReady) return;
+    await this.writeLock.run(async () => {
+      for (const schema of loadTableSchemas().values()) {
+        await this.writer.run(duckdbCreateTable(schema, this.dialect.table(schema.name)));
+      }
+    });
+    this.schemaReady = true;
+  }
+
+  async insert(table: TableName, rows: Row[]): Promise<InsertOutcome> {
+    if (rows.length === 0) return { inserted: 0, duplicates: 0 };
+    await this.ensureSchema();
+    const schema = tableSchema(table);
+    const inserted = await this.writeLock.run(() => this.writeStaged(schema, rows, "ON CONFLICT DO NOTHING"));
+    return { inserted, duplicates: rows.length - inserted };
+  }
+
+  async upsert(table: TableName, rows: Row[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.ensureSchema();
+    const schema = tableSchema(table);
+    const nonKey = schema.fields.map((f) => f.name).filter((n) => !schema.key.includes(n));
+    const set = nonKey.map((n) => `"${n}" = excluded."${n}"`).join(", ");
+    const clause = set
+      ? `ON CONFLICT (${schema.key.map((k) => `"${k}"`).join(", ")}) DO UPDATE SET ${set}`
+      : "ON CONFLICT DO NOTHING";
+    // DO UPDATE cannot touch one key twice in a statement: keep the last row per key.
+    const lastByKey = new Map<string, Row>();
+    for (const row of rows) lastByKey.set(JSON.stringify(schema.key.map((k) => row[k])), row);
+    await this.writeLock.run(() => this.writeStaged(schema, [...lastByKey.values()], clause));
+  }
+
+  async query<T = Row>(query: SqlQuery): Promise<QueryResult<T>> {
+    await this.ensureSchema();
+    const started = performance.now();
+    const connection = await this.instance.connect();
+    try {
+      const result = await connection.runAndReadAll(query.sql, toDuckParams(query.params));
+      return { rows: toPlainRows<T>(result), stats: { bytesProcessed: 0, elapsedMs: performance.now() - started } };
+    } catch (err) {
+      throw new WarehouseError(`query ${query.label} failed: ${(err as Error).message}`, err);
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  /** Runs SQL on the writer connection (DDL, CSV loads for the CLI). */
+  async exec(sql: string, params?: SqlQuery["params"]): Promise<void> {
+    await this.writeLock.run(async () => {
+      await this.writer.run(sql, toDuckParams(params));
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.writeLock.run(async () => {
+      this.writer.closeSync();
+      this.instance.closeSync();
+    });
+  }
+
+  /**
+   * Appends rows into a per-table temporary staging table, then moves them with one
+   * INSERT … SELECT inside a transaction: all rows or none, and the PRIMARY KEY deduplicates.
+   */
+  private async writeStaged(schema: TableSchema, rows: Row[], conflictClause: string): Promise<number> {
+    const stage = `stage_${schema.name}`;
+    const target = this.dialect.table(schema.name);
+    const columns = schema.fields.map((f) => `"${f.name}"`).join(", ");
+    await this.writer.run(`CREATE TEMP TABLE IF NOT EXISTS ${stage} AS SELECT * FROM ${target} LIMIT 0`);
+    await this.writer.run("BEGIN TRANSACTION");
+    try {
+      if (isAppendable(schema.fields)) {
+        const appender = await this.writer.createAppender(stage, "main", "temp");
+        try {
+          for (const row of rows) {
+            for (const field of schema.fields) appendScalar(appender, field, row[field.name]);
+            appender.endRow();
+          }
+          appender.flushSync();
+        } finally {
+          appender.closeSync();
+        }
+      } else {
+        await this.insertViaJson(schema, stage, rows);
+      }
+      const result = await this.writer.runAndReadAll(
+        `INSERT INTO ${target} (${columns}) SELECT ${columns} FROM temp.main.${stage} ${conflictClause}`,
+      );
+      await this.writer.run(`DELETE FROM temp.main.${stage}`);
+      await this.writer.run("COMMIT");
+      const count = result.getRowObjectsJS()[0]?.Count;
+      return Number(count ?? 0);
+    } catch (err) {
+      await this.writer.run("ROLLBACK").catch(() => undefined);
+      await this.writer.run(`DELETE FROM temp.main.${stage}`).catch(() => undefined);
+      throw new WarehouseError(`insert into ${schema.name} failed: ${(err as Error).message}`, err);
+    }
+  }
+
+  /** Nested rows (RECORD / REPEATED) are few (results, registry): one parameterised INSERT each, cast from JSON. */
+  private async insertViaJson(schema: TableSchema, stage: string, rows: Row[]): Promise<void> {
+    const exprs = schema.fields.map((f, i) => {
+      if (f.mode === "REPEATED" || f.type === "RECORD" || f.type === "STRUCT") {
+        return `CAST(CAST($p${i} AS JSON) AS ${duckdbType(f)})`;
+      }
+      return `CAST($p${i} AS ${duckdbType(f)})`;
+    });
+    for (const row of rows) {
+      const params: Record<string, DuckDBValue> = {};
+      schema.fields.forEach((f, i) => {
+        const v = row[f.name];
+        if (v === null || v === undefined) params[`p${i}`] = null;
+        else if (f.mode === "REPEATED" || f.type === "RECORD" || f.type === "STRUCT" || f.type === "JSON") {
+          params[`p${i}`] = typeof v === "string" && f.type === "JSON" ? v : JSON.stringify(v);
+        } else if (v instanceof Date) params[`p${i}`] = v.toISOString();
+        else params[`p${i}`] = v as DuckDBValue;
+      });
+      await this.writer.run(`INSERT INTO temp.main.${stage} VALUES (${exprs.join(", ")})`, params);
+    }
+  }
+}
+
+function toDuckValue(v: SqlValue): DuckDBValue {
+  return v instanceof Date ? v.toISOString() : v;
+}
+
+function toDuckParams(params: SqlQuery["params"]): Record<string, DuckDBValue> | undefined {
+  if (!params) return undefined;
+  const out: Record<string, DuckDBValue> = {};
+  for (const [k, v] of Object.entries(params)) out[k] = Array.isArray(v) ? listValue(v.map(toDuckValue)) : toDuckValue(v);
+  return out;
+}
+
+function toPlainRows<T>(result: DuckDBResultReader): T[] {
+  const names = result.columnNames();
+  const types = result.columnTypes().map((t) => t.toString());
+  const rows = result.getRowObjectsJS();
+  return rows.map((r) => {
+    const o: Row = {};
+    names.forEach((n, i) => {
+      o[n] = plainValue(r[n], types[i]);
+    });
+    return o as T;
+  });
+}
+
+export async function openDuckDbWarehouse(options: DuckDbOptions): Promise<DuckDbWarehouse> {
+  const warehouse = await DuckDbWarehouse.open(options);
+  await warehouse.ensureSchema();
+  return warehouse;
+}

@@ -1,0 +1,1 @@
+export { DuckDbWarehouse, openDuckDbWarehouse, type DuckDbOptions } from "./duckdb-warehouse";
