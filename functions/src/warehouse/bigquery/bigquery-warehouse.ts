@@ -229,12 +229,12 @@ export class BigQueryWarehouse implements Warehouse {
     });
   }
 
-  async query<T extends Row = Row>(query: SqlQuery): Promise<QueryResult<T>> {
+  async query<T = Row>(query: SqlQuery): Promise<QueryResult<T>> {
     const clientParams = toClientParams(query.params, query.paramTypes);
     return this.runQuery<T>({ sql: query.sql, label: query.label, labels: query.labels, clientParams });
   }
 
-  private async runQuery<T extends Row>(q: {
+  private async runQuery<T = Row>(q: {
     sql: string;
     label: string;
     labels?: Record<string, string>;
