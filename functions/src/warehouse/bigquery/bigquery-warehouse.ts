@@ -202,7 +202,9 @@ export class BigQueryWarehouse implements Warehouse {
     const described = failures.map((f) => {
       const reasons = (f.errors ?? []).map((e) => e.reason ?? "unknown");
       const index = position.get((f.row as EncodedRow | undefined)?.insertId ?? "");
-      const message = (f.errors ?? []).map((e) => `${e.reason ?? "error"}: ${e.message ?? ""}`.trim()).join("; ");
+      const message = (f.errors ?? [])
+        .map((e) => `${e.reason ?? "error"}: ${e.message ?? ""}`.trim())
+        .join("; ");
       return { index, stoppedOnly: reasons.every((r) => r === "stopped"), message };
     });
     const culprits = described.filter((d) => !d.stoppedOnly);
@@ -225,7 +227,10 @@ export class BigQueryWarehouse implements Warehouse {
     await this.runQuery({
       sql: buildMerge(this.options.projectId, this.options.dataset, schema),
       label: `upsert_${table}`,
-      clientParams: { params: { [MERGE_ROWS_PARAM]: values }, types: { [MERGE_ROWS_PARAM]: mergeParamType(schema) } },
+      clientParams: {
+        params: { [MERGE_ROWS_PARAM]: values },
+        types: { [MERGE_ROWS_PARAM]: mergeParamType(schema) },
+      },
     });
   }
 
@@ -258,7 +263,9 @@ export class BigQueryWarehouse implements Warehouse {
       // At run time the promise holds [rows, nextQuery, response] (the paginator appends the last
       // page's jobs.query / getQueryResults response); the typings only declare [rows, job].
       const [rows, , response] = (await this.client.query(request)) as unknown as [Row[], unknown, unknown];
-      const bytes = Number((response as { totalBytesProcessed?: string } | undefined)?.totalBytesProcessed ?? 0);
+      const bytes = Number(
+        (response as { totalBytesProcessed?: string } | undefined)?.totalBytesProcessed ?? 0,
+      );
       return {
         rows: (rows as Record<string, unknown>[]).map((r) => plainRow<T>(r)),
         stats: { bytesProcessed: Number.isFinite(bytes) ? bytes : 0, elapsedMs: performance.now() - started },

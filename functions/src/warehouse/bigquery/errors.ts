@@ -44,7 +44,11 @@ function serverMessage(e: ApiErrorLike): string {
  * message is safe to show: what happened and what to do, never a stack trace. `what` names the
  * operation, e.g. `query did_cell_means` or `insert into standard_events`.
  */
-export function mapBigQueryError(err: unknown, what: string, maxBytesBilled?: number): BigQueryWarehouseError {
+export function mapBigQueryError(
+  err: unknown,
+  what: string,
+  maxBytesBilled?: number,
+): BigQueryWarehouseError {
   if (err instanceof BigQueryWarehouseError) return err;
   const e = asApiError(err);
   const reasons = new Set((e.errors ?? []).map((x) => x.reason).filter(Boolean));
@@ -68,8 +72,17 @@ export function mapBigQueryError(err: unknown, what: string, maxBytesBilled?: nu
       err,
     );
   }
-  if (reasons.has("quotaExceeded") || reasons.has("rateLimitExceeded") || reasons.has("userRateLimitExceeded") || e.code === 429) {
-    return new BigQueryWarehouseError(`${what} failed: BigQuery quota or rate limit reached (${msg}). Retry later.`, "quota", err);
+  if (
+    reasons.has("quotaExceeded") ||
+    reasons.has("rateLimitExceeded") ||
+    reasons.has("userRateLimitExceeded") ||
+    e.code === 429
+  ) {
+    return new BigQueryWarehouseError(
+      `${what} failed: BigQuery quota or rate limit reached (${msg}). Retry later.`,
+      "quota",
+      err,
+    );
   }
   if (e.code === 401 || e.code === 403 || reasons.has("accessDenied")) {
     return new BigQueryWarehouseError(
@@ -79,7 +92,11 @@ export function mapBigQueryError(err: unknown, what: string, maxBytesBilled?: nu
     );
   }
   if (e.code !== undefined && e.code >= 500) {
-    return new BigQueryWarehouseError(`${what} failed: BigQuery is unavailable (${msg}). Retry later.`, "unavailable", err);
+    return new BigQueryWarehouseError(
+      `${what} failed: BigQuery is unavailable (${msg}). Retry later.`,
+      "unavailable",
+      err,
+    );
   }
   if (e.code === 400) return new BigQueryWarehouseError(`${what} failed: ${msg}`, "invalid_query", err);
   return new BigQueryWarehouseError(`${what} failed: ${msg}`, "unknown", err);

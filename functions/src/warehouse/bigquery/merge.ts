@@ -32,13 +32,18 @@ export function buildMerge(projectId: string, dataset: string, schema: TableSche
     `USING (SELECT ${source} FROM UNNEST(@${MERGE_ROWS_PARAM}) AS r) AS s`,
     `ON ${schema.key.map((k) => `t.${k} = s.${k}`).join(" AND ")}`,
   ];
-  if (nonKey.length > 0) lines.push(`WHEN MATCHED THEN UPDATE SET ${nonKey.map((c) => `${c} = s.${c}`).join(", ")}`);
-  lines.push(`WHEN NOT MATCHED THEN INSERT (${cols.join(", ")}) VALUES (${cols.map((c) => `s.${c}`).join(", ")})`);
+  if (nonKey.length > 0)
+    lines.push(`WHEN MATCHED THEN UPDATE SET ${nonKey.map((c) => `${c} = s.${c}`).join(", ")}`);
+  lines.push(
+    `WHEN NOT MATCHED THEN INSERT (${cols.join(", ")}) VALUES (${cols.map((c) => `s.${c}`).join(", ")})`,
+  );
   return lines.join("\n");
 }
 
 function hasJson(fields: FieldSchema[]): boolean {
-  return fields.some((f) => f.type === "JSON" || ((f.type === "RECORD" || f.type === "STRUCT") && hasJson(f.fields ?? [])));
+  return fields.some(
+    (f) => f.type === "JSON" || ((f.type === "RECORD" || f.type === "STRUCT") && hasJson(f.fields ?? [])),
+  );
 }
 
 /** The source expression of one column: struct fields as they are, JSON parsed back from text. */
@@ -46,7 +51,8 @@ function sourceExpr(field: FieldSchema, alias: string): string {
   const ref = `${alias}.${field.name}`;
   const isRecord = field.type === "RECORD" || field.type === "STRUCT";
   if (field.mode === "REPEATED") {
-    if (field.type === "JSON") return `ARRAY(SELECT PARSE_JSON(x) FROM UNNEST(${ref}) AS x WITH OFFSET o ORDER BY o)`;
+    if (field.type === "JSON")
+      return `ARRAY(SELECT PARSE_JSON(x) FROM UNNEST(${ref}) AS x WITH OFFSET o ORDER BY o)`;
     if (isRecord && hasJson(field.fields ?? [])) {
       const inner = (field.fields ?? []).map((f) => `${sourceExpr(f, "e")} AS ${f.name}`).join(", ");
       return `ARRAY(SELECT AS STRUCT ${inner} FROM UNNEST(${ref}) AS e WITH OFFSET o ORDER BY o)`;
@@ -115,7 +121,11 @@ export function mergeRows(schema: TableSchema, rows: Row[]): MergeRows {
   return { values: [...byKey.values()], superseded: rows.length - byKey.size };
 }
 
-function structValue(fields: FieldSchema[], encoded: Record<string, unknown>, where: string): Record<string, unknown> {
+function structValue(
+  fields: FieldSchema[],
+  encoded: Record<string, unknown>,
+  where: string,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of fields) {
     const v = encoded[f.name];

@@ -1,5 +1,11 @@
 import { BigQuery } from "@google-cloud/bigquery";
-import { WarehouseError, type SqlParamType, type SqlQuery, type SqlScalarType, type SqlValue } from "../warehouse";
+import {
+  WarehouseError,
+  type SqlParamType,
+  type SqlQuery,
+  type SqlScalarType,
+  type SqlValue,
+} from "../warehouse";
 
 /**
  * Named query parameters for the client, each with an explicit type. The client would infer types
@@ -19,7 +25,9 @@ export function toClientParams(
   const out: ClientParams = { params: {}, types: {} };
   for (const [name, value] of Object.entries(params)) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      throw new WarehouseError(`query parameter name ${JSON.stringify(name)} is not a valid BigQuery identifier`);
+      throw new WarehouseError(
+        `query parameter name ${JSON.stringify(name)} is not a valid BigQuery identifier`,
+      );
     }
     const declared = paramTypes[name];
     if (Array.isArray(value)) {
@@ -68,7 +76,9 @@ function toParamValue(value: SqlValue | undefined, type: SqlScalarType): unknown
     case "TIMESTAMP":
       return BigQuery.timestamp(value instanceof Date ? value : new Date(toEpochMs(value)));
     case "DATE":
-      return BigQuery.date(value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10));
+      return BigQuery.date(
+        value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10),
+      );
     case "INT64":
       return typeof value === "bigint" ? value.toString() : value;
     case "JSON":

@@ -89,7 +89,8 @@ function encodeRecord(
       continue;
     }
     if (value === null || value === undefined) {
-      if (field.mode === "REQUIRED") throw new RowEncodingError(table, rowIndex, path, "REQUIRED field is missing");
+      if (field.mode === "REQUIRED")
+        throw new RowEncodingError(table, rowIndex, path, "REQUIRED field is missing");
       continue; // omitted == NULL; keeps requests small
     }
     out[field.name] = encodeValue(table, field, value, rowIndex, path);
@@ -97,7 +98,13 @@ function encodeRecord(
   return out;
 }
 
-function encodeValue(table: string, field: FieldSchema, value: unknown, rowIndex: number, path: string): unknown {
+function encodeValue(
+  table: string,
+  field: FieldSchema,
+  value: unknown,
+  rowIndex: number,
+  path: string,
+): unknown {
   const fail = (reason: string): never => {
     throw new RowEncodingError(table, rowIndex, path, reason);
   };
@@ -128,7 +135,11 @@ function encodeValue(table: string, field: FieldSchema, value: unknown, rowIndex
       return fail("expected a boolean");
     case "TIMESTAMP": {
       const ms =
-        value instanceof Date ? value.getTime() : typeof value === "number" ? value : Date.parse(String(value));
+        value instanceof Date
+          ? value.getTime()
+          : typeof value === "number"
+            ? value
+            : Date.parse(String(value));
       if (!Number.isFinite(ms)) return fail(`invalid timestamp ${JSON.stringify(String(value))}`);
       return new Date(ms).toISOString();
     }
@@ -152,7 +163,8 @@ function encodeValue(table: string, field: FieldSchema, value: unknown, rowIndex
       return JSON.stringify(value);
     case "RECORD":
     case "STRUCT":
-      if (typeof value !== "object" || value === null || Array.isArray(value)) return fail("expected an object");
+      if (typeof value !== "object" || value === null || Array.isArray(value))
+        return fail("expected an object");
       return encodeRecord(table, field.fields ?? [], value as Row, rowIndex, path + ".");
     default:
       return fail(`unsupported type ${String(field.type)}`);
@@ -199,7 +211,9 @@ export function batchRows(
   rows.forEach((row, i) => {
     const size = Buffer.byteLength(JSON.stringify(row), "utf8") + 1;
     if (size + envelope > maxBytes) {
-      throw new WarehouseError(`row ${row.insertId} is ${size} bytes, more than one insert request may carry`);
+      throw new WarehouseError(
+        `row ${row.insertId} is ${size} bytes, more than one insert request may carry`,
+      );
     }
     if (current.length > 0 && (current.length >= maxRows || bytes + size > maxBytes)) {
       batches.push({ start, rows: current });

@@ -231,10 +231,21 @@ export class FakeBigQuery {
     }
     const method = req.method ?? "GET";
     const auth = req.headers.authorization;
-    this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, authorization: auth });
-    if (auth) this.violations.push(`${method} ${url.pathname}: sent credentials (Authorization header) to a local endpoint`);
+    this.requests.push({
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      authorization: auth,
+    });
+    if (auth)
+      this.violations.push(
+        `${method} ${url.pathname}: sent credentials (Authorization header) to a local endpoint`,
+      );
 
-    const fault = this.faults.find((f) => f.times > 0 && (!f.method || f.method === method) && f.path.test(url.pathname));
+    const fault = this.faults.find(
+      (f) => f.times > 0 && (!f.method || f.method === method) && f.path.test(url.pathname),
+    );
     if (fault) {
       fault.times--;
       return send(res, fault.error.status, errorBody(fault.error));
@@ -243,7 +254,11 @@ export class FakeBigQuery {
     const prefix = "/bigquery/v2/projects/";
     if (!url.pathname.startsWith(prefix)) {
       this.violations.push(`unexpected path ${url.pathname}`);
-      return send(res, 404, errorBody({ status: 404, reason: "notFound", message: `Not found: ${url.pathname}` }));
+      return send(
+        res,
+        404,
+        errorBody({ status: 404, reason: "notFound", message: `Not found: ${url.pathname}` }),
+      );
     }
     const parts = url.pathname.slice(prefix.length).split("/").map(decodeURIComponent);
     const [project, collection, id, sub, subId, action] = parts;
@@ -297,7 +312,9 @@ export class FakeBigQuery {
     if (!id) return badRequest("invalid", "datasetReference.datasetId is required");
     if (this.datasets.has(id)) return alreadyExists(`Dataset ${this.options.projectId}:${id}`);
     if (this.options.location && body.location !== this.options.location) {
-      this.violations.push(`dataset ${id} created in ${String(body.location)}, expected ${this.options.location}`);
+      this.violations.push(
+        `dataset ${id} created in ${String(body.location)}, expected ${this.options.location}`,
+      );
     }
     const ds = {
       kind: "bigquery#dataset",
@@ -329,14 +346,26 @@ export class FakeBigQuery {
     if (!view && !schema?.fields?.length) this.violations.push(`table ${key} created without a schema`);
     if (view && view.useLegacySql !== false) this.violations.push(`view ${key} must set useLegacySql=false`);
     const tp = body.timePartitioning as FakeTable["timePartitioning"];
-    if (tp?.field && schema && !schema.fields.some((f) => f.name === tp.field && ["TIMESTAMP", "DATE", "DATETIME"].includes(f.type))) {
-      return badRequest("invalid", `The field specified for time partitioning can only be of type TIMESTAMP, DATE or DATETIME: ${tp.field}`);
+    if (
+      tp?.field &&
+      schema &&
+      !schema.fields.some((f) => f.name === tp.field && ["TIMESTAMP", "DATE", "DATETIME"].includes(f.type))
+    ) {
+      return badRequest(
+        "invalid",
+        `The field specified for time partitioning can only be of type TIMESTAMP, DATE or DATETIME: ${tp.field}`,
+      );
     }
     const clustering = body.clustering as FakeTable["clustering"];
     for (const c of clustering?.fields ?? []) {
-      if (!schema?.fields.some((f) => f.name === c)) return badRequest("invalid", `The field specified for clustering cannot be found in the schema: ${c}`);
+      if (!schema?.fields.some((f) => f.name === c))
+        return badRequest(
+          "invalid",
+          `The field specified for clustering cannot be found in the schema: ${c}`,
+        );
     }
-    if ((clustering?.fields.length ?? 0) > 4) return badRequest("invalid", "Too many clustering fields (max 4)");
+    if ((clustering?.fields.length ?? 0) > 4)
+      return badRequest("invalid", "Too many clustering fields (max 4)");
     const t: FakeTable = {
       tableReference: { projectId: this.options.projectId, datasetId: dataset, tableId: ref.tableId },
       type: view ? "VIEW" : "TABLE",
@@ -364,7 +393,12 @@ export class FakeBigQuery {
 
   // ---------------------------------------------------------------- streaming inserts
 
-  private insertAll(dataset: string, tableId: string, body: Record<string, unknown>, bytes: number): [number, unknown] {
+  private insertAll(
+    dataset: string,
+    tableId: string,
+    body: Record<string, unknown>,
+    bytes: number,
+  ): [number, unknown] {
     const t = this.tables.get(`${dataset}.${tableId}`);
     if (!t) return notFound(`Table ${this.options.projectId}:${dataset}.${tableId}`);
     if (t.type === "VIEW") return badRequest("invalid", `Cannot insert into a view: ${tableId}`);
@@ -381,26 +415,41 @@ export class FakeBigQuery {
       return badRequest("invalid", "Request payload size exceeds the limit: 10485760 bytes.");
     }
     if (rows.length === 0) return badRequest("invalid", "No rows present in the request.");
-    if (rows.length > 500) this.violations.push(`insertAll ${tableId}: ${rows.length} rows in one request (> 500)`);
-    if (body.skipInvalidRows !== false) this.violations.push(`insertAll ${tableId}: skipInvalidRows should be false`);
-    if (body.ignoreUnknownValues === true) this.violations.push(`insertAll ${tableId}: ignoreUnknownValues should not be set`);
+    if (rows.length > 500)
+      this.violations.push(`insertAll ${tableId}: ${rows.length} rows in one request (> 500)`);
+    if (body.skipInvalidRows !== false)
+      this.violations.push(`insertAll ${tableId}: skipInvalidRows should be false`);
+    if (body.ignoreUnknownValues === true)
+      this.violations.push(`insertAll ${tableId}: ignoreUnknownValues should not be set`);
 
     const keyColumns = this.options.keys?.[tableId];
-    const insertErrors: { index: number; errors: { reason: string; location?: string; message: string; debugInfo: string }[] }[] = [];
+    const insertErrors: {
+      index: number;
+      errors: { reason: string; location?: string; message: string; debugInfo: string }[];
+    }[] = [];
     rows.forEach((row, index) => {
       const problems = checkRecord(t.schema?.fields ?? [], row.json ?? {}, "");
       if (!row.insertId) this.violations.push(`insertAll ${tableId} row ${index}: no insertId`);
       else if (keyColumns) {
         const expected = expectedInsertId(keyColumns.map((k) => String(row.json?.[k] ?? "")));
         if (row.insertId !== expected) {
-          this.violations.push(`insertAll ${tableId} row ${index}: insertId ${row.insertId} is not the key (${expected})`);
+          this.violations.push(
+            `insertAll ${tableId} row ${index}: insertId ${row.insertId} is not the key (${expected})`,
+          );
         }
       }
       if (problems.length > 0) {
-        this.violations.push(...problems.map((p) => `insertAll ${tableId} row ${index}: ${p.location}: ${p.message}`));
+        this.violations.push(
+          ...problems.map((p) => `insertAll ${tableId} row ${index}: ${p.location}: ${p.message}`),
+        );
         insertErrors.push({
           index,
-          errors: problems.map((p) => ({ reason: "invalid", location: p.location, message: p.message, debugInfo: "" })),
+          errors: problems.map((p) => ({
+            reason: "invalid",
+            location: p.location,
+            message: p.message,
+            debugInfo: "",
+          })),
         });
         return;
       }
@@ -416,7 +465,11 @@ export class FakeBigQuery {
       // skipInvalidRows=false: the whole request is refused; valid rows are reported as "stopped".
       const failed = new Set(insertErrors.map((e) => e.index));
       rows.forEach((_, index) => {
-        if (!failed.has(index)) insertErrors.push({ index, errors: [{ reason: "stopped", message: "", debugInfo: "", location: "" }] });
+        if (!failed.has(index))
+          insertErrors.push({
+            index,
+            errors: [{ reason: "stopped", message: "", debugInfo: "", location: "" }],
+          });
       });
       insertErrors.sort((a, b) => a.index - b.index);
       return [200, { kind: "bigquery#tableDataInsertAllResponse", insertErrors }];
@@ -438,7 +491,13 @@ export class FakeBigQuery {
 
   // ---------------------------------------------------------------- query jobs
 
-  private recordQuery(api: RecordedQuery["api"], jobId: string, cfg: Record<string, unknown>, labels: unknown, location: unknown): RecordedQuery {
+  private recordQuery(
+    api: RecordedQuery["api"],
+    jobId: string,
+    cfg: Record<string, unknown>,
+    labels: unknown,
+    location: unknown,
+  ): RecordedQuery {
     const parameters = (cfg.queryParameters ?? []) as RecordedParameter[];
     const rec: RecordedQuery = {
       api,
@@ -450,7 +509,9 @@ export class FakeBigQuery {
       useLegacySql: cfg.useLegacySql as boolean | undefined,
       parameterMode: cfg.parameterMode as string | undefined,
       parameters,
-      params: Object.fromEntries(parameters.map((p) => [p.name ?? "?", decodeParam(p.parameterType, p.parameterValue)])),
+      params: Object.fromEntries(
+        parameters.map((p) => [p.name ?? "?", decodeParam(p.parameterType, p.parameterValue)]),
+      ),
     };
     this.queries.push(rec);
     this.checkQuery(rec);
@@ -461,17 +522,23 @@ export class FakeBigQuery {
     const v = (m: string) => this.violations.push(`${q.api} ${q.labels.query ?? "(no label)"}: ${m}`);
     if (q.useLegacySql !== false) v("useLegacySql must be false");
     if (q.maximumBytesBilled === undefined) v("maximumBytesBilled missing");
-    else if (!/^\d+$/.test(String(q.maximumBytesBilled)) || Number(q.maximumBytesBilled) > this.options.maxBytesBilled) {
+    else if (
+      !/^\d+$/.test(String(q.maximumBytesBilled)) ||
+      Number(q.maximumBytesBilled) > this.options.maxBytesBilled
+    ) {
       v(`maximumBytesBilled ${q.maximumBytesBilled} exceeds the configured ${this.options.maxBytesBilled}`);
     }
     if (q.labels.app !== "cfap") v("label app=cfap missing");
     if (!q.labels.query) v("label query missing");
     for (const [k, val] of Object.entries(q.labels)) {
-      if (!LABEL_KEY.test(k) || !LABEL_VALUE.test(String(val))) v(`label ${k}=${String(val)} is not valid BigQuery label syntax`);
+      if (!LABEL_KEY.test(k) || !LABEL_VALUE.test(String(val)))
+        v(`label ${k}=${String(val)} is not valid BigQuery label syntax`);
     }
-    if (this.options.location && q.location !== this.options.location) v(`location ${String(q.location)} != ${this.options.location}`);
+    if (this.options.location && q.location !== this.options.location)
+      v(`location ${String(q.location)} != ${this.options.location}`);
     const used = new Set([...stripStrings(q.sql).matchAll(/@([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]));
-    if (q.parameters.length > 0 && String(q.parameterMode).toUpperCase() !== "NAMED") v(`parameterMode ${String(q.parameterMode)} (expected NAMED)`);
+    if (q.parameters.length > 0 && String(q.parameterMode).toUpperCase() !== "NAMED")
+      v(`parameterMode ${String(q.parameterMode)} (expected NAMED)`);
     const supplied = new Set<string>();
     for (const p of q.parameters) {
       if (!p.name) v("unnamed parameter");
@@ -495,7 +562,13 @@ export class FakeBigQuery {
     if (/^\s*(MERGE|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER)\b/i.test(q.sql)) {
       return { numDmlAffectedRows: 0, totalBytesProcessed: 0 };
     }
-    return { error: { status: 400, reason: "invalidQuery", message: `fake: no canned result for query ${q.labels.query}` } };
+    return {
+      error: {
+        status: 400,
+        reason: "invalidQuery",
+        message: `fake: no canned result for query ${q.labels.query}`,
+      },
+    };
   }
 
   private newJob(q: RecordedQuery, location: string, jobId: string): Job {
@@ -508,7 +581,12 @@ export class FakeBigQuery {
       configuration: {
         jobType: "QUERY",
         labels: q.labels,
-        query: { query: q.sql, useLegacySql: false, maximumBytesBilled: q.maximumBytesBilled, queryParameters: q.parameters },
+        query: {
+          query: q.sql,
+          useLegacySql: false,
+          maximumBytesBilled: q.maximumBytesBilled,
+          queryParameters: q.parameters,
+        },
       },
       status: result.error
         ? { state: "DONE", errorResult: errorItem(result.error), errors: [errorItem(result.error)] }
@@ -522,7 +600,8 @@ export class FakeBigQuery {
           totalBytesProcessed: String(result.totalBytesProcessed ?? 0),
           totalBytesBilled: String(result.totalBytesProcessed ?? 0),
           statementType: /^\s*MERGE/i.test(q.sql) ? "MERGE" : "SELECT",
-          numDmlAffectedRows: result.numDmlAffectedRows !== undefined ? String(result.numDmlAffectedRows) : undefined,
+          numDmlAffectedRows:
+            result.numDmlAffectedRows !== undefined ? String(result.numDmlAffectedRows) : undefined,
         },
       },
     };
@@ -535,14 +614,25 @@ export class FakeBigQuery {
     const location = String(body.location ?? this.options.location ?? "US");
     const jobId = `job_${randomUUID().replace(/-/g, "")}`;
     const q = this.recordQuery("jobs.query", jobId, body, body.labels, body.location);
-    if (!body.requestId) this.violations.push("jobs.query without requestId (retries would not be idempotent)");
+    if (!body.requestId)
+      this.violations.push("jobs.query without requestId (retries would not be idempotent)");
     const job = this.newJob(q, location, jobId);
     if (job.result.error) return [job.result.error.status, errorBody(job.result.error)];
-    const int64Ts = (body.formatOptions as { useInt64Timestamp?: boolean } | undefined)?.useInt64Timestamp === true;
+    const int64Ts =
+      (body.formatOptions as { useInt64Timestamp?: boolean } | undefined)?.useInt64Timestamp === true;
     if (job.result.pendingPolls) {
-      return [200, { kind: "bigquery#queryResponse", jobReference: job.resource.jobReference, jobComplete: false }];
+      return [
+        200,
+        { kind: "bigquery#queryResponse", jobReference: job.resource.jobReference, jobComplete: false },
+      ];
     }
-    return [200, { kind: "bigquery#queryResponse", ...this.page(job, 0, int64Ts, body.maxResults as number | undefined) }];
+    return [
+      200,
+      {
+        kind: "bigquery#queryResponse",
+        ...this.page(job, 0, int64Ts, body.maxResults as number | undefined),
+      },
+    ];
   }
 
   private jobsInsert(body: Record<string, unknown>): [number, unknown] {
@@ -570,14 +660,25 @@ export class FakeBigQuery {
     if (job.polls < (job.result.pendingPolls ?? 0)) {
       job.polls++;
       const done = job.polls >= (job.result.pendingPolls ?? 0);
-      if (!done) return [200, { kind: "bigquery#getQueryResultsResponse", jobReference: job.resource.jobReference, jobComplete: false }];
+      if (!done)
+        return [
+          200,
+          {
+            kind: "bigquery#getQueryResultsResponse",
+            jobReference: job.resource.jobReference,
+            jobComplete: false,
+          },
+        ];
       (job.resource.status as Record<string, unknown>).state = "DONE";
     }
     const start = qs.pageToken ? Number(qs.pageToken.replace(/^page-/, "")) : Number(qs.startIndex ?? 0);
     const int64Ts = qs["formatOptions.useInt64Timestamp"] === "true";
     return [
       200,
-      { kind: "bigquery#getQueryResultsResponse", ...this.page(job, start, int64Ts, qs.maxResults ? Number(qs.maxResults) : undefined) },
+      {
+        kind: "bigquery#getQueryResultsResponse",
+        ...this.page(job, start, int64Ts, qs.maxResults ? Number(qs.maxResults) : undefined),
+      },
     ];
   }
 
@@ -607,7 +708,10 @@ export class FakeBigQuery {
 
 function send(res: ServerResponse, status: number, payload: unknown): void {
   const text = JSON.stringify(payload ?? {});
-  res.writeHead(status, { "content-type": "application/json; charset=UTF-8", "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, {
+    "content-type": "application/json; charset=UTF-8",
+    "content-length": Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -632,7 +736,14 @@ export function errorBody(e: FakeError): unknown {
     500: "INTERNAL",
     503: "UNAVAILABLE",
   };
-  return { error: { code: e.status, message: e.message, errors: [errorItem(e)], status: statusName[e.status] ?? "UNKNOWN" } };
+  return {
+    error: {
+      code: e.status,
+      message: e.message,
+      errors: [errorItem(e)],
+      status: statusName[e.status] ?? "UNKNOWN",
+    },
+  };
 }
 
 function notFound(what: string): [number, unknown] {
@@ -668,7 +779,9 @@ export function expectedInsertId(key: string[]): string {
 function canonicalType(type: string): string {
   const t = type.toUpperCase();
   return (
-    ({ INT64: "INTEGER", FLOAT64: "FLOAT", BOOL: "BOOLEAN", STRUCT: "RECORD" } as Record<string, string>)[t] ?? t
+    ({ INT64: "INTEGER", FLOAT64: "FLOAT", BOOL: "BOOLEAN", STRUCT: "RECORD" } as Record<string, string>)[
+      t
+    ] ?? t
   );
 }
 
@@ -682,21 +795,28 @@ function legacyField(f: FakeField): FakeField {
 }
 
 /** Checks a streamed row's JSON against the schema, as BigQuery would (loosely on formats). */
-function checkRecord(fields: FakeField[], json: Record<string, unknown>, prefix: string): { location: string; message: string }[] {
+function checkRecord(
+  fields: FakeField[],
+  json: Record<string, unknown>,
+  prefix: string,
+): { location: string; message: string }[] {
   const problems: { location: string; message: string }[] = [];
   const names = new Set(fields.map((f) => f.name));
-  for (const k of Object.keys(json)) if (!names.has(k)) problems.push({ location: prefix + k, message: "no such field." });
+  for (const k of Object.keys(json))
+    if (!names.has(k)) problems.push({ location: prefix + k, message: "no such field." });
   for (const f of fields) {
     const loc = prefix + f.name;
     const v = json[f.name];
     if (f.mode === "REPEATED") {
       if (v === undefined || v === null) continue;
-      if (!Array.isArray(v)) problems.push({ location: loc, message: "Array specified for non-repeated field" });
+      if (!Array.isArray(v))
+        problems.push({ location: loc, message: "Array specified for non-repeated field" });
       else v.forEach((x, i) => problems.push(...checkScalar(f, x, `${loc}[${i}]`)));
       continue;
     }
     if (v === undefined || v === null) {
-      if (f.mode === "REQUIRED") problems.push({ location: loc, message: "Missing required field: " + loc + "." });
+      if (f.mode === "REQUIRED")
+        problems.push({ location: loc, message: "Missing required field: " + loc + "." });
       continue;
     }
     problems.push(...checkScalar(f, v, loc));
@@ -710,23 +830,28 @@ function checkScalar(f: FakeField, v: unknown, loc: string): { location: string;
     case "STRING":
       return typeof v === "string" ? [] : bad("string");
     case "INTEGER":
-      return (typeof v === "number" && Number.isInteger(v)) || (typeof v === "string" && /^-?\d+$/.test(v)) ? [] : bad("integer");
+      return (typeof v === "number" && Number.isInteger(v)) || (typeof v === "string" && /^-?\d+$/.test(v))
+        ? []
+        : bad("integer");
     case "FLOAT":
     case "NUMERIC":
-      return typeof v === "number" || (typeof v === "string" && /^(-?\d+(\.\d+)?([eE][-+]?\d+)?|NaN|-?Infinity)$/.test(v))
+      return typeof v === "number" ||
+        (typeof v === "string" && /^(-?\d+(\.\d+)?([eE][-+]?\d+)?|NaN|-?Infinity)$/.test(v))
         ? []
         : bad("floating point");
     case "BOOLEAN":
       return typeof v === "boolean" ? [] : bad("boolean");
     case "TIMESTAMP":
-      return (typeof v === "string" && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.test(v)) ||
+      return (typeof v === "string" &&
+        /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.test(v)) ||
         typeof v === "number"
         ? []
         : bad("timestamp");
     case "DATE":
       return typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v) ? [] : bad("date");
     case "JSON":
-      if (typeof v !== "string") return [{ location: loc, message: "JSON column value must be a JSON string." }];
+      if (typeof v !== "string")
+        return [{ location: loc, message: "JSON column value must be a JSON string." }];
       try {
         JSON.parse(v);
         return [];
@@ -742,12 +867,17 @@ function checkScalar(f: FakeField, v: unknown, loc: string): { location: string;
 }
 
 /** Encodes a plain row as BigQuery's `{ f: [{ v }] }`. */
-function encodeRecord(fields: FakeField[], row: Record<string, unknown>, int64Ts: boolean): { f: { v: unknown }[] } {
+function encodeRecord(
+  fields: FakeField[],
+  row: Record<string, unknown>,
+  int64Ts: boolean,
+): { f: { v: unknown }[] } {
   return { f: fields.map((f) => ({ v: encodeField(f, row?.[f.name], int64Ts) })) };
 }
 
 function encodeField(f: FakeField, v: unknown, int64Ts: boolean): unknown {
-  if (f.mode === "REPEATED") return ((v as unknown[] | null) ?? []).map((x) => ({ v: encodeScalar(f, x, int64Ts) }));
+  if (f.mode === "REPEATED")
+    return ((v as unknown[] | null) ?? []).map((x) => ({ v: encodeScalar(f, x, int64Ts) }));
   return encodeScalar(f, v, int64Ts);
 }
 
@@ -779,15 +909,20 @@ function checkParam(t: ParamType, v: ParamValue | undefined, where: string): str
   const type = t.type.toUpperCase();
   if (type === "ARRAY") {
     if (!t.arrayType) problems.push(`parameter ${where}: ARRAY without arrayType`);
-    if (v && !Array.isArray(v.arrayValues) && v.value !== null) problems.push(`parameter ${where}: ARRAY without arrayValues`);
-    (v?.arrayValues ?? []).forEach((x, i) => problems.push(...checkParam(t.arrayType ?? { type: "STRING" }, x, `${where}[${i}]`)));
+    if (v && !Array.isArray(v.arrayValues) && v.value !== null)
+      problems.push(`parameter ${where}: ARRAY without arrayValues`);
+    (v?.arrayValues ?? []).forEach((x, i) =>
+      problems.push(...checkParam(t.arrayType ?? { type: "STRING" }, x, `${where}[${i}]`)),
+    );
     return problems;
   }
   if (type === "STRUCT") {
     if (!t.structTypes?.length) return [`parameter ${where}: STRUCT without structTypes`];
-    for (const st of t.structTypes) problems.push(...checkParam(st.type, v?.structValues?.[st.name], `${where}.${st.name}`));
+    for (const st of t.structTypes)
+      problems.push(...checkParam(st.type, v?.structValues?.[st.name], `${where}.${st.name}`));
     for (const k of Object.keys(v?.structValues ?? {})) {
-      if (!t.structTypes.some((s) => s.name === k)) problems.push(`parameter ${where}: value for undeclared struct field ${k}`);
+      if (!t.structTypes.some((s) => s.name === k))
+        problems.push(`parameter ${where}: value for undeclared struct field ${k}`);
     }
     return problems;
   }
@@ -811,7 +946,8 @@ function checkParam(t: ParamType, v: ParamValue | undefined, where: string): str
       }
     })(),
   };
-  if (type in ok && !ok[type]) problems.push(`parameter ${where}: value ${JSON.stringify(value)} is not a valid ${type}`);
+  if (type in ok && !ok[type])
+    problems.push(`parameter ${where}: value ${JSON.stringify(value)} is not a valid ${type}`);
   if (!(type in ok)) problems.push(`parameter ${where}: unexpected type ${type}`);
   return problems;
 }
@@ -821,7 +957,9 @@ function decodeParam(t: ParamType | undefined, v: ParamValue | undefined): unkno
   const type = t.type.toUpperCase();
   if (type === "ARRAY") return (v.arrayValues ?? []).map((x) => decodeParam(t.arrayType, x));
   if (type === "STRUCT") {
-    return Object.fromEntries((t.structTypes ?? []).map((s) => [s.name, decodeParam(s.type, v.structValues?.[s.name])]));
+    return Object.fromEntries(
+      (t.structTypes ?? []).map((s) => [s.name, decodeParam(s.type, v.structValues?.[s.name])]),
+    );
   }
   return v.value ?? null;
 }

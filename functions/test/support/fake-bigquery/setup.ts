@@ -16,7 +16,10 @@ export async function startFake(): Promise<FakeBigQuery> {
 }
 
 /** The adapter pointed at the fake, with retry delays shortened to milliseconds. */
-export function warehouseFor(fake: FakeBigQuery, extra: Partial<BigQueryWarehouseOptions> = {}): BigQueryWarehouse {
+export function warehouseFor(
+  fake: FakeBigQuery,
+  extra: Partial<BigQueryWarehouseOptions> = {},
+): BigQueryWarehouse {
   return new BigQueryWarehouse({
     projectId: PROJECT,
     dataset: DATASET,

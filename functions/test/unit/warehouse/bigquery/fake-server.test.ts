@@ -48,14 +48,19 @@ describe("fake BigQuery checks", () => {
       labels: { app: "cfap", query: "Has Spaces" },
     });
     expect(fake.violations).toEqual(
-      expect.arrayContaining([expect.stringMatching(/exceeds the configured/), expect.stringMatching(/label query=Has Spaces/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/exceeds the configured/),
+        expect.stringMatching(/label query=Has Spaces/),
+      ]),
     );
   });
 
   test("typed parameter values must fit their type", async () => {
     fake.onQuery({ sql: "SELECT" }, { schema: [{ name: "x", type: "INT64" }], rows: [] });
     await raw.query({ query: "SELECT @n", params: { n: "abc" }, types: { n: "INT64" }, location: LOCATION });
-    expect(fake.violations).toEqual(expect.arrayContaining([expect.stringMatching(/"abc" is not a valid INT64/)]));
+    expect(fake.violations).toEqual(
+      expect.arrayContaining([expect.stringMatching(/"abc" is not a valid INT64/)]),
+    );
   });
 
   test("streamed rows: random insertIds, missing REQUIRED fields and non-text JSON are caught", async () => {
@@ -86,7 +91,9 @@ describe("fake BigQuery checks", () => {
         { raw: true, skipInvalidRows: false, partialRetries: 0 },
       )
       .catch((e: { errors: { errors: { reason: string; message: string }[] }[] }) => e);
-    const reasons = (err as { errors: { errors: { reason: string; message: string }[] }[] }).errors.map((e) => e.errors[0].reason);
+    const reasons = (err as { errors: { errors: { reason: string; message: string }[] }[] }).errors.map(
+      (e) => e.errors[0].reason,
+    );
     expect(reasons).toEqual(["invalid", "invalid", "stopped"]);
     expect(fake.violations.join("\n")).toMatch(/Missing required field: channel/);
     expect(fake.violations.join("\n")).toMatch(/JSON column value must be a JSON string/);

@@ -31,7 +31,10 @@ function event(i: number, extra: Row = {}): Row {
 describe("insert", () => {
   test("streams rows with insertId = workspace_id:event_id and BigQuery JSON values", async () => {
     const wh = warehouseFor(fake);
-    const outcome = await wh.insert("standard_events", [event(1), event(2, { properties: '{"raw":true}', user_id: null })]);
+    const outcome = await wh.insert("standard_events", [
+      event(1),
+      event(2, { properties: '{"raw":true}', user_id: null }),
+    ]);
     expect(outcome).toEqual({ inserted: 2, duplicates: 0 });
     const [req] = fake.inserts;
     expect(req.rows.map((r) => r.insertId)).toEqual(["ws_1:evt_1", "ws_1:evt_2"]);
@@ -58,7 +61,9 @@ describe("insert", () => {
 
   test("batches by request size too (9 MB by default; here a small limit)", async () => {
     const wh = warehouseFor(fake, { maxBytesPerInsert: 4096 });
-    const rows = Array.from({ length: 20 }, (_, i) => event(i, { page_url: "https://example.com/" + "x".repeat(900) }));
+    const rows = Array.from({ length: 20 }, (_, i) =>
+      event(i, { page_url: "https://example.com/" + "x".repeat(900) }),
+    );
     await wh.insert("standard_events", rows);
     expect(fake.inserts.length).toBeGreaterThan(4);
     expect(fake.inserts.every((r) => r.bytes <= 4096)).toBe(true);
@@ -66,7 +71,10 @@ describe("insert", () => {
   });
 
   test("batchRows respects both limits and keeps order", () => {
-    const rows: EncodedRow[] = Array.from({ length: 7 }, (_, i) => ({ insertId: `k${i}`, json: { v: "y".repeat(100) } }));
+    const rows: EncodedRow[] = Array.from({ length: 7 }, (_, i) => ({
+      insertId: `k${i}`,
+      json: { v: "y".repeat(100) },
+    }));
     const batches = batchRows(rows, 3, 10_000);
     expect(batches.map((b) => [b.start, b.rows.length])).toEqual([
       [0, 3],
@@ -79,7 +87,12 @@ describe("insert", () => {
 
   test("removes duplicates inside one call before sending and counts them", async () => {
     const wh = warehouseFor(fake);
-    const outcome = await wh.insert("standard_events", [event(1), event(2), event(1, { revenue: 99 }), event(2)]);
+    const outcome = await wh.insert("standard_events", [
+      event(1),
+      event(2),
+      event(1, { revenue: 99 }),
+      event(2),
+    ]);
     expect(outcome).toEqual({ inserted: 2, duplicates: 2 });
     expect(fake.inserts[0].rows.map((r) => r.insertId)).toEqual(["ws_1:evt_1", "ws_1:evt_2"]);
     expect(fake.inserts[0].rows[0].json.revenue).toBe(12.5); // first occurrence wins (as in DuckDB)
@@ -94,7 +107,10 @@ describe("insert", () => {
   });
 
   test("retries a 500 and the retry repeats the insertIds", async () => {
-    fake.fail({ method: "POST", path: /insertAll$/ }, { status: 500, reason: "backendError", message: "Backend error" });
+    fake.fail(
+      { method: "POST", path: /insertAll$/ },
+      { status: 500, reason: "backendError", message: "Backend error" },
+    );
     const wh = warehouseFor(fake);
     expect(await wh.insert("standard_events", [event(1), event(2)])).toEqual({ inserted: 2, duplicates: 0 });
     const posts = fake.requests.filter((r) => r.path.endsWith("/insertAll"));
@@ -105,7 +121,9 @@ describe("insert", () => {
 
   test("insertErrors become a WarehouseError naming the caller's row index and reason", async () => {
     fake.rejectRows("standard_events", (json) =>
-      json.event_id === "evt_7" ? { reason: "invalid", message: "Cannot convert value to string." } : undefined,
+      json.event_id === "evt_7"
+        ? { reason: "invalid", message: "Cannot convert value to string." }
+        : undefined,
     );
     const wh = warehouseFor(fake);
     // evt_0 is duplicated so the caller's index (8) differs from the position in the request (7).
@@ -119,20 +137,36 @@ describe("insert", () => {
   });
 
   test("a failure in a later batch says how many rows were already written", async () => {
-    fake.rejectRows("standard_events", (json) => (json.event_id === "evt_3" ? { reason: "invalid", message: "bad" } : undefined));
+    fake.rejectRows("standard_events", (json) =>
+      json.event_id === "evt_3" ? { reason: "invalid", message: "bad" } : undefined,
+    );
     const wh = warehouseFor(fake, { maxRowsPerInsert: 2 });
-    const err = await wh.insert("standard_events", [event(0), event(1), event(2), event(3)]).catch((e: unknown) => e);
-    expect((err as Error).message).toMatch(/row 3 \(invalid: bad\).*2 earlier row\(s\) of this call were written/);
+    const err = await wh
+      .insert("standard_events", [event(0), event(1), event(2), event(3)])
+      .catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(
+      /row 3 \(invalid: bad\).*2 earlier row\(s\) of this call were written/,
+    );
   });
 
   test("rows are checked against the schema before anything is sent", async () => {
     const wh = warehouseFor(fake);
     const { channel: _omit, ...noChannel } = event(5);
-    await expect(wh.insert("standard_events", [event(4), noChannel])).rejects.toThrow(/standard_events row 1: channel: REQUIRED field is missing/);
-    await expect(wh.insert("standard_events", [event(4, { colour: "red" })])).rejects.toThrow(/colour: no such column/);
-    await expect(wh.insert("standard_events", [event(4, { event_ts: "yesterday" })])).rejects.toThrow(/event_ts: invalid timestamp/);
-    await expect(wh.insert("standard_events", [event(4, { properties: "{not json" })])).rejects.toThrow(/not valid JSON/);
-    await expect(wh.insert("standard_events", [event(4, { event_id: "" })])).rejects.toThrow(/event_id: key column is missing/);
+    await expect(wh.insert("standard_events", [event(4), noChannel])).rejects.toThrow(
+      /standard_events row 1: channel: REQUIRED field is missing/,
+    );
+    await expect(wh.insert("standard_events", [event(4, { colour: "red" })])).rejects.toThrow(
+      /colour: no such column/,
+    );
+    await expect(wh.insert("standard_events", [event(4, { event_ts: "yesterday" })])).rejects.toThrow(
+      /event_ts: invalid timestamp/,
+    );
+    await expect(wh.insert("standard_events", [event(4, { properties: "{not json" })])).rejects.toThrow(
+      /not valid JSON/,
+    );
+    await expect(wh.insert("standard_events", [event(4, { event_id: "" })])).rejects.toThrow(
+      /event_id: key column is missing/,
+    );
     expect(fake.inserts).toHaveLength(0);
   });
 
@@ -146,7 +180,16 @@ describe("insert", () => {
         model_version: "1.0.0",
         params: { alpha: 0.05 },
         estimates: [
-          { term: "treated:post", estimate: 1.5, std_error: 0.2, ci_low: 1.1, ci_high: 1.9, p_value: 0.001, df: 40, extra: { k: 1 } },
+          {
+            term: "treated:post",
+            estimate: 1.5,
+            std_error: 0.2,
+            ci_low: 1.1,
+            ci_high: 1.9,
+            p_value: 0.001,
+            df: 40,
+            extra: { k: 1 },
+          },
           { term: "post", estimate: -0.1 },
         ],
         diagnostics: null,
@@ -159,7 +202,16 @@ describe("insert", () => {
     const [row] = fake.inserts[0].rows;
     expect(row.insertId).toBe("ws_1:job_1");
     expect(row.json.estimates).toEqual([
-      { term: "treated:post", estimate: 1.5, std_error: 0.2, ci_low: 1.1, ci_high: 1.9, p_value: 0.001, df: 40, extra: '{"k":1}' },
+      {
+        term: "treated:post",
+        estimate: 1.5,
+        std_error: 0.2,
+        ci_low: 1.1,
+        ci_high: 1.9,
+        p_value: 0.001,
+        df: 40,
+        extra: '{"k":1}',
+      },
       { term: "post", estimate: -0.1 },
     ]);
     expect(row.json.warnings).toEqual(["few clusters"]);

@@ -30,7 +30,17 @@ describe("query: job configuration", () => {
     const from = new Date("2024-01-01T00:00:00Z");
     const res = await wh.query({
       sql: "SELECT channel, COUNT(*) AS n FROM t WHERE workspace_id = @ws AND event_ts >= @from AND revenue > @min AND n < @max AND ok = @ok AND channel IN UNNEST(@channels) AND big = @big AND campaign = @campaign AND day = @day",
-      params: { ws: "ws_1", from, min: 0.5, max: 10, ok: true, channels: ["direct", "email"], big: 9007199254740993n, campaign: null, day: "2024-01-02" },
+      params: {
+        ws: "ws_1",
+        from,
+        min: 0.5,
+        max: 10,
+        ok: true,
+        channels: ["direct", "email"],
+        big: 9007199254740993n,
+        campaign: null,
+        day: "2024-01-02",
+      },
       paramTypes: { day: "DATE" },
       label: "did_cell_means",
       labels: { workspace: "WS_1" },
@@ -57,7 +67,12 @@ describe("query: job configuration", () => {
       campaign: { type: "STRING" },
       day: { type: "DATE" },
     });
-    expect(q.params).toMatchObject({ big: "9007199254740993", campaign: null, day: "2024-01-02", channels: ["direct", "email"] });
+    expect(q.params).toMatchObject({
+      big: "9007199254740993",
+      campaign: null,
+      day: "2024-01-02",
+      channels: ["direct", "email"],
+    });
     expect(Date.parse(String(q.params.from))).toBe(from.getTime());
     expect(fake.violations).toEqual([]);
   });
@@ -84,8 +99,15 @@ describe("query: job configuration", () => {
 
   test("the jobs.insert path (FAST_QUERY_PATH=DISABLED) carries the same configuration and polls until done", async () => {
     process.env.FAST_QUERY_PATH = "DISABLED";
-    fake.onQuery({ sql: "FROM big_table" }, { ...cellMeans, pendingPolls: 2, pageSize: 2, rows: [1, 2, 3, 4, 5].map((n) => ({ channel: "c", n })) });
-    const res = await warehouseFor(fake).query({ sql: "SELECT * FROM big_table WHERE n > @n", params: { n: 0 }, label: "slow query" });
+    fake.onQuery(
+      { sql: "FROM big_table" },
+      { ...cellMeans, pendingPolls: 2, pageSize: 2, rows: [1, 2, 3, 4, 5].map((n) => ({ channel: "c", n })) },
+    );
+    const res = await warehouseFor(fake).query({
+      sql: "SELECT * FROM big_table WHERE n > @n",
+      params: { n: 0 },
+      label: "slow query",
+    });
     expect(res.rows.map((r) => r.n)).toEqual([1, 2, 3, 4, 5]);
     expect(res.stats.bytesProcessed).toBe(1234);
     const [q] = fake.queries;
@@ -168,10 +190,15 @@ describe("query: result values are plain JSON", () => {
   });
 
   test("the client asks for int64 timestamps and the adapter copes with either encoding", async () => {
-    fake.onQuery({ label: "ts" }, { schema: [{ name: "ts", type: "TIMESTAMP" }], rows: [{ ts: "2024-01-01T00:00:00Z" }] });
+    fake.onQuery(
+      { label: "ts" },
+      { schema: [{ name: "ts", type: "TIMESTAMP" }], rows: [{ ts: "2024-01-01T00:00:00Z" }] },
+    );
     const { rows } = await warehouseFor(fake).query({ sql: "SELECT 1", label: "ts" });
     expect(rows).toEqual([{ ts: "2024-01-01T00:00:00.000Z" }]);
-    expect((fake.requests.at(-1)?.body as { formatOptions?: unknown }).formatOptions).toEqual({ useInt64Timestamp: true });
+    expect((fake.requests.at(-1)?.body as { formatOptions?: unknown }).formatOptions).toEqual({
+      useInt64Timestamp: true,
+    });
   });
 });
 
@@ -187,9 +214,15 @@ describe("query: errors", () => {
   }
 
   test("bytes billed limit exceeded", async () => {
-    const err = await failWith(400, "bytesBilledLimitExceeded", "Query exceeded limit for bytes billed: 10737418240. 21474836480 or higher required.");
+    const err = await failWith(
+      400,
+      "bytesBilledLimitExceeded",
+      "Query exceeded limit for bytes billed: 10737418240. 21474836480 or higher required.",
+    );
     expect(err.failure).toBe("bytes_billed_limit");
-    expect(err.message).toMatch(/query q was refused: it would scan more than the per-query byte limit \(10 GiB, CFAP_BQ_MAX_BYTES_BILLED\)/);
+    expect(err.message).toMatch(
+      /query q was refused: it would scan more than the per-query byte limit \(10 GiB, CFAP_BQ_MAX_BYTES_BILLED\)/,
+    );
   });
 
   test("invalid query keeps BigQuery's own explanation", async () => {
@@ -199,20 +232,32 @@ describe("query: errors", () => {
   });
 
   test("not found", async () => {
-    const err = await failWith(404, "notFound", "Not found: Table demo-cfap:cfap_test.standard_events_dedup was not found in location EU");
+    const err = await failWith(
+      404,
+      "notFound",
+      "Not found: Table demo-cfap:cfap_test.standard_events_dedup was not found in location EU",
+    );
     expect(err.failure).toBe("not_found");
     expect(err.message).toMatch(/not found .*ensureSchema/);
   });
 
   test("permission denied", async () => {
-    const err = await failWith(403, "accessDenied", "Access Denied: User does not have bigquery.jobs.create permission");
+    const err = await failWith(
+      403,
+      "accessDenied",
+      "Access Denied: User does not have bigquery.jobs.create permission",
+    );
     expect(err.failure).toBe("permission_denied");
     expect(err.message).toMatch(/permission denied .*service account/);
   });
 
   test("a 500 is retried by the client, then succeeds", async () => {
     fake.onQuery({ label: "retry" }, cellMeans);
-    fake.fail({ method: "POST", path: /\/queries$/ }, { status: 500, reason: "backendError", message: "Backend error" }, 2);
+    fake.fail(
+      { method: "POST", path: /\/queries$/ },
+      { status: 500, reason: "backendError", message: "Backend error" },
+      2,
+    );
     const res = await warehouseFor(fake).query({ sql: "SELECT 1", label: "retry" });
     expect(res.rows).toHaveLength(1);
     const posts = fake.requests.filter((r) => r.method === "POST" && r.path.endsWith("/queries"));
@@ -222,7 +267,11 @@ describe("query: errors", () => {
   });
 
   test("a persistent 503 is reported as unavailable after the retries", async () => {
-    fake.fail({ method: "POST", path: /\/queries$/ }, { status: 503, reason: "backendError", message: "Service unavailable" }, 10);
+    fake.fail(
+      { method: "POST", path: /\/queries$/ },
+      { status: 503, reason: "backendError", message: "Service unavailable" },
+      10,
+    );
     const err = await warehouseFor(fake, { retryOptions: { maxRetries: 1, maxRetryDelay: 0.01 } })
       .query({ sql: "SELECT 1", label: "down" })
       .catch((e: unknown) => e);
@@ -231,14 +280,25 @@ describe("query: errors", () => {
   });
 
   test("mapBigQueryError handles non-API errors", () => {
-    expect(mapBigQueryError(new Error("socket hang up"), "query x").message).toBe("query x failed: socket hang up");
-    expect(mapBigQueryError({ code: 429, errors: [{ reason: "rateLimitExceeded", message: "slow down" }] }, "query x").failure).toBe("quota");
+    expect(mapBigQueryError(new Error("socket hang up"), "query x").message).toBe(
+      "query x failed: socket hang up",
+    );
+    expect(
+      mapBigQueryError(
+        { code: 429, errors: [{ reason: "rateLimitExceeded", message: "slow down" }] },
+        "query x",
+      ).failure,
+    ).toBe("quota");
   });
 
   test("bad parameters are refused before any request", async () => {
     const wh = warehouseFor(fake);
-    await expect(wh.query({ sql: "SELECT 1", params: { "bad-name": 1 }, label: "p" })).rejects.toThrow(/not a valid BigQuery identifier/);
-    await expect(wh.query({ sql: "SELECT 1", params: { a: [1, "x"] }, label: "p" })).rejects.toThrow(/mixes types/);
+    await expect(wh.query({ sql: "SELECT 1", params: { "bad-name": 1 }, label: "p" })).rejects.toThrow(
+      /not a valid BigQuery identifier/,
+    );
+    await expect(wh.query({ sql: "SELECT 1", params: { a: [1, "x"] }, label: "p" })).rejects.toThrow(
+      /mixes types/,
+    );
     expect(fake.requests).toHaveLength(0);
   });
 });

@@ -2,7 +2,11 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { dedupViewSql } from "../../../../src/warehouse/bigquery";
-import { loadTableSchemas, schemaDirectory, TABLE_NAMES } from "../../../../src/warehouse/schema/table-schemas";
+import {
+  loadTableSchemas,
+  schemaDirectory,
+  TABLE_NAMES,
+} from "../../../../src/warehouse/schema/table-schemas";
 import { bigqueryDialect } from "../../../../src/warehouse/sql/dialect";
 import type { FakeBigQuery } from "../../../support/fake-bigquery/server";
 import { DATASET, LOCATION, PROJECT, startFake, warehouseFor } from "../../../support/fake-bigquery/setup";
@@ -59,7 +63,9 @@ describe("ensureSchema", () => {
     for (const s of loadTableSchemas().values()) {
       const v = fake.tables.get(`${DATASET}.${s.name}_dedup`);
       expect(v?.view?.query, s.name).toContain(`PARTITION BY ${s.key.join(", ")}`);
-      expect(v?.view?.query, s.name).toMatch(/QUALIFY ROW_NUMBER\(\) OVER \(PARTITION BY .+ ORDER BY .+ DESC.*\) = 1$/);
+      expect(v?.view?.query, s.name).toMatch(
+        /QUALIFY ROW_NUMBER\(\) OVER \(PARTITION BY .+ ORDER BY .+ DESC.*\) = 1$/,
+      );
     }
   });
 
@@ -76,7 +82,11 @@ describe("ensureSchema", () => {
     try {
       other.fail(
         { method: "POST", path: /\/datasets\/cfap_test\/tables$/ },
-        { status: 409, reason: "duplicate", message: "Already Exists: Table demo-cfap:cfap_test.standard_events" },
+        {
+          status: 409,
+          reason: "duplicate",
+          message: "Already Exists: Table demo-cfap:cfap_test.standard_events",
+        },
       );
       await expect(warehouseFor(other).ensureSchema()).resolves.toBeUndefined();
     } finally {
@@ -103,9 +113,15 @@ describe("ensureSchema", () => {
   });
 
   test("a failure is reported as a WarehouseError and the next call tries again", async () => {
-    fake.fail({ method: "POST", path: /\/datasets$/ }, { status: 403, reason: "accessDenied", message: "Access Denied: Project demo-cfap" });
+    fake.fail(
+      { method: "POST", path: /\/datasets$/ },
+      { status: 403, reason: "accessDenied", message: "Access Denied: Project demo-cfap" },
+    );
     const wh = warehouseFor(fake);
-    await expect(wh.ensureSchema()).rejects.toMatchObject({ name: "BigQueryWarehouseError", failure: "permission_denied" });
+    await expect(wh.ensureSchema()).rejects.toMatchObject({
+      name: "BigQueryWarehouseError",
+      failure: "permission_denied",
+    });
     await expect(wh.ensureSchema()).resolves.toBeUndefined();
   });
 

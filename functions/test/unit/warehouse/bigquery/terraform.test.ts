@@ -49,7 +49,9 @@ describe("terraform", () => {
     expect(tf).toContain('schema_dir = "${path.module}/../bigquery-schemas"');
     const table = /resource "google_bigquery_table" "table" \{([\s\S]*?)\n\}/.exec(tf)?.[1] ?? "";
     expect(table).toMatch(/for_each\s*=\s*local\.tables/);
-    expect(table).toContain('schema              = file("${path.module}/../bigquery-schemas/${each.key}.json")');
+    expect(table).toContain(
+      'schema              = file("${path.module}/../bigquery-schemas/${each.key}.json")',
+    );
     expect(table).toMatch(/dynamic "time_partitioning"/);
     expect(table).toMatch(/clustering\s*=\s*each\.value\.clustering/);
     // The plan fails if a schema file lacks a tables.json entry.
@@ -59,7 +61,11 @@ describe("terraform", () => {
 
   test("tables.json keys, partition and clustering fields exist in the schemas with fitting types", () => {
     for (const name of schemaFiles) {
-      const fields = JSON.parse(readFileSync(join(schemaDir, `${name}.json`), "utf8")) as { name: string; type: string; mode?: string }[];
+      const fields = JSON.parse(readFileSync(join(schemaDir, `${name}.json`), "utf8")) as {
+        name: string;
+        type: string;
+        mode?: string;
+      }[];
       const byName = new Map(fields.map((f) => [f.name, f]));
       const opts = tablesJson[name];
       for (const k of opts.key) {
@@ -82,9 +88,13 @@ describe("terraform", () => {
 
   test("dedup views use the same ordering and partitioning as the adapter", () => {
     const order = hclMap("dedup_order_by");
-    expect(Object.fromEntries(Object.entries(order).map(([k, v]) => [k, JSON.parse(v)]))).toEqual(DEDUP_ORDER_BY);
+    expect(Object.fromEntries(Object.entries(order).map(([k, v]) => [k, JSON.parse(v)]))).toEqual(
+      DEDUP_ORDER_BY,
+    );
     const extra = hclMap("dedup_extra_partition_by");
-    expect(Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, JSON.parse(v)]))).toEqual(DEDUP_EXTRA_PARTITION_BY);
+    expect(Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, JSON.parse(v)]))).toEqual(
+      DEDUP_EXTRA_PARTITION_BY,
+    );
     expect(tf).toMatch(/table_id\s*=\s*"\$\{each\.key\}_dedup"/);
     expect(tf).toMatch(/use_legacy_sql\s*=\s*false/);
     expect(tf).toContain("QUALIFY ROW_NUMBER() OVER (PARTITION BY");
@@ -95,12 +105,22 @@ describe("terraform", () => {
     expect(tf).toMatch(/name\s*=\s*"cfap-run-requests"/);
     expect(tf).toMatch(/name\s*=\s*"cfap-dead-letter"/);
     expect(tf).toMatch(/resource "google_storage_bucket" "drops"[\s\S]*lifecycle_rule[\s\S]*type = "Delete"/);
-    expect(tf).toMatch(/resource "google_cloud_tasks_queue" "reruns"[\s\S]*rate_limits \{[\s\S]*max_dispatches_per_second/);
+    expect(tf).toMatch(
+      /resource "google_cloud_tasks_queue" "reruns"[\s\S]*rate_limits \{[\s\S]*max_dispatches_per_second/,
+    );
     const roles = [...tf.matchAll(/role\s*=\s*"(roles\/[^"]+)"/g)].map((m) => m[1]);
-    for (const r of ["roles/bigquery.dataEditor", "roles/bigquery.jobUser", "roles/pubsub.publisher", "roles/storage.objectAdmin", "roles/datastore.user"]) {
+    for (const r of [
+      "roles/bigquery.dataEditor",
+      "roles/bigquery.jobUser",
+      "roles/pubsub.publisher",
+      "roles/storage.objectAdmin",
+      "roles/datastore.user",
+    ]) {
       expect(roles).toContain(r);
     }
-    expect(roles.some((r) => /roles\/(owner|editor|bigquery\.admin|storage\.admin|pubsub\.admin)$/.test(r))).toBe(false);
+    expect(
+      roles.some((r) => /roles\/(owner|editor|bigquery\.admin|storage\.admin|pubsub\.admin)$/.test(r)),
+    ).toBe(false);
     expect(tf).toMatch(/resource "google_bigquery_dataset_iam_member" "functions_data_editor"/); // dataset-level, not project
     expect(tf).toMatch(/resource "google_storage_bucket_iam_member" "functions_object_admin"/); // bucket-level
   });
@@ -123,13 +143,17 @@ describe("terraform", () => {
       cpSync(join(tfDir, "variables.tf"), join(mod, "variables.tf"));
       const locals = ["main.tf", "bigquery.tf"].map((f) => localsBlock(readFileSync(join(tfDir, f), "utf8")));
       writeFileSync(join(mod, "locals.tf"), locals.join("\n").replace(/^\s*drops_bucket\s*=.*$/m, ""));
-      const out = execFileSync("terraform", ["console", "-var", "project_id=demo-cfap", "-var", "dataset_id=cfap_test"], {
-        cwd: mod,
-        input: "jsonencode(local.dedup_view_sql)\n",
-        encoding: "utf8",
-        stdio: ["pipe", "pipe", "ignore"],
-        env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" },
-      });
+      const out = execFileSync(
+        "terraform",
+        ["console", "-var", "project_id=demo-cfap", "-var", "dataset_id=cfap_test"],
+        {
+          cwd: mod,
+          input: "jsonencode(local.dedup_view_sql)\n",
+          encoding: "utf8",
+          stdio: ["pipe", "pipe", "ignore"],
+          env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" },
+        },
+      );
       const views = JSON.parse(JSON.parse(out.trim().split("\n").at(-1)!)) as Record<string, string>;
       for (const schema of loadTableSchemas().values()) {
         expect(views[schema.name], schema.name).toBe(dedupViewSql("demo-cfap", "cfap_test", schema));

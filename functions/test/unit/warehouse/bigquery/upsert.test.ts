@@ -92,7 +92,11 @@ describe("upsert", () => {
   });
 
   test("the last row of a key wins (MERGE refuses two source rows for one target row)", async () => {
-    await warehouseFor(fake).upsert("uploads", [upload("u1", "processing"), upload("u2", "processing"), upload("u1", "succeeded")]);
+    await warehouseFor(fake).upsert("uploads", [
+      upload("u1", "processing"),
+      upload("u2", "processing"),
+      upload("u1", "succeeded"),
+    ]);
     const rows = mergeQueries()[0].params.rows as { upload_id: string; status: string }[];
     expect(rows.map((r) => [r.upload_id, r.status])).toEqual([
       ["u2", "processing"],
@@ -123,27 +127,53 @@ describe("upsert", () => {
     const struct = q.parameters[0].parameterType.arrayType?.structTypes ?? [];
     const estimates = struct.find((s) => s.name === "estimates")?.type;
     expect(estimates?.type).toBe("ARRAY");
-    expect(estimates?.arrayType?.structTypes?.find((s) => s.name === "extra")?.type).toEqual({ type: "STRING" });
-    expect(struct.find((s) => s.name === "warnings")?.type).toEqual({ type: "ARRAY", arrayType: { type: "STRING" } });
-    expect(q.params.rows).toMatchObject([{ params: '{"alpha":0.05}', estimates: [{ term: "post", estimate: 1.5, extra: '{"k":1}', df: null }], warnings: [] }]);
+    expect(estimates?.arrayType?.structTypes?.find((s) => s.name === "extra")?.type).toEqual({
+      type: "STRING",
+    });
+    expect(struct.find((s) => s.name === "warnings")?.type).toEqual({
+      type: "ARRAY",
+      arrayType: { type: "STRING" },
+    });
+    expect(q.params.rows).toMatchObject([
+      {
+        params: '{"alpha":0.05}',
+        estimates: [{ term: "post", estimate: 1.5, extra: '{"k":1}', df: null }],
+        warnings: [],
+      },
+    ]);
     expect(fake.violations).toEqual([]);
   });
 
   test("every table has a well-formed MERGE", () => {
     for (const schema of loadTableSchemas().values()) {
       const sql = buildMerge(PROJECT, DATASET, schema);
-      expect(sql, schema.name).toMatch(new RegExp(`^MERGE \`${PROJECT}\\.${DATASET}\\.${schema.name}\` AS t\\n`));
+      expect(sql, schema.name).toMatch(
+        new RegExp(`^MERGE \`${PROJECT}\\.${DATASET}\\.${schema.name}\` AS t\\n`),
+      );
       for (const k of schema.key) expect(sql).toContain(`t.${k} = s.${k}`);
     }
   });
 
   test("errors are mapped, invalid rows refused before the job", async () => {
     const wh = warehouseFor(fake);
-    await expect(wh.upsert("uploads", [{ ...upload("u1", "x"), status: null }])).rejects.toThrow(/uploads row 0: status: REQUIRED field is missing/);
-    fake.onQuery({ label: "upsert_uploads" }, { error: { status: 400, reason: "invalidQuery", message: "UPDATE/MERGE must match at most one source row for each target row" } });
+    await expect(wh.upsert("uploads", [{ ...upload("u1", "x"), status: null }])).rejects.toThrow(
+      /uploads row 0: status: REQUIRED field is missing/,
+    );
+    fake.onQuery(
+      { label: "upsert_uploads" },
+      {
+        error: {
+          status: 400,
+          reason: "invalidQuery",
+          message: "UPDATE/MERGE must match at most one source row for each target row",
+        },
+      },
+    );
     await expect(wh.upsert("uploads", [upload("u1", "x")])).rejects.toMatchObject({
       failure: "invalid_query",
-      message: expect.stringMatching(/query upsert_uploads is not valid SQL: UPDATE\/MERGE must match at most one source row/),
+      message: expect.stringMatching(
+        /query upsert_uploads is not valid SQL: UPDATE\/MERGE must match at most one source row/,
+      ),
     });
   });
 });
