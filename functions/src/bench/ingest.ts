@@ -1,0 +1,106 @@
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
+import { once } from "node:events";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { DirectWarehousePublisher } from "../ingestion/event-writer";
+import { readRows } from "../ingestion/files";
+import { ingestRowStream } from "../ingestion/stream-ingest";
+import { openDuckDbWarehouse } from "../warehouse/duckdb";
+import { PeakMemory, mib } from "./memory";
+
+/** One synthetic event of ≈300 bytes with nested properties. */
+function syntheticLine(i: number, now: number): string {
+  return JSON.stringify({
+    event_id: `bench-${i}`,
+    event_name: i % 10 === 0 ? "purchase" : "page_view",
+    timestamp: new Date(now - (i % 86_400) * 1000).toISOString(),
+    user_id: `user_${i % 50_000}`,
+    session_id: `s_${i % 200_000}`,
+    properties: { geo: `geo_${i % 20}`, cart: { items: i % 5, sku: `sku-${i % 977}` } },
+    context: { page_url: "https://shop.example.com/p?x=1", utm_source: "google", utm_medium: "cpc", utm_campaign: "brand" },
+    ...(i % 10 === 0 ? { revenue: (i % 100) + 0.99, currency: "USD" } : {}),
+  });
+}
+
+async function writeFile(path: string, n: number): Promise<void> {
+  const out = createWriteStream(path);
+  const now = Date.now() - 60_000;
+  let buf: string[] = [];
+  for (let i = 0; i < n; i++) {
+    buf.push(syntheticLine(i, now));
+    if (buf.length === 10_000) {
+      if (!out.write(buf.join("\n") + "\n")) await once(out, "drain");
+      buf = [];
+    }
+  }
+  out.end(buf.length ? buf.join("\n") + "\n" : "");
+  await once(out, "finish");
+}
+
+/** `npm run bench -- ingest [n]`: validate → normalise → dedup-write into DuckDB vs a bare streamed JSON.parse. */
+export async function benchIngest(n = Number(process.env.CFAP_BENCH_EVENTS ?? 1_000_000)): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "cfap-bench-"));
+  const file = join(dir, "events.ndjson");
+  try {
+    await writeFile(file, n);
+    const bytes = statSync(file).size;
+    console.log(`ingest: ${n.toLocaleString("en-US")} events, ${(bytes / n).toFixed(0)} bytes each, ${mib(bytes)} file`);
+
+    // Baseline: a streamed JSON.parse of every line.
+    let t = performance.now();
+    let parsed = 0;
+    const rl = createInterface({ input: createReadStream(file, { highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+    for await (const line of rl) {
+      if (line) {
+        JSON.parse(line);
+        parsed++;
+      }
+    }
+    const parseSec = (performance.now() - t) / 1000;
+
+    const warehouse = await openDuckDbWarehouse({ path: join(dir, "bench.duckdb") });
+    const publisher = new DirectWarehousePublisher(warehouse);
+    const mem = new PeakMemory();
+    const phases = { read_validate_normalise_ms: 0 };
+    t = performance.now();
+    const counts = await ingestRowStream(
+      readRows(createReadStream(file, { highWaterMark: 1 << 20 }), "events.ndjson", {
+        maxDecompressedBytes: 16 * 1024 ** 3,
+        maxCompressionRatio: 1000,
+      }),
+      {
+        base: {
+          workspaceId: "bench",
+          path: "cli",
+          sourceId: "bench",
+          receivedAt: new Date(),
+          window: { maxFutureSkewMs: 300_000, maxAgeMs: 400 * 86_400_000 },
+        },
+        publisher,
+      },
+    );
+    const totalSec = (performance.now() - t) / 1000;
+    const peak = mem.stop();
+    void phases;
+    const rate = counts.rows_accepted / totalSec;
+    console.log(`  bare JSON.parse (streamed):     ${Math.round(parsed / parseSec).toLocaleString("en-US")} events/s, ${(bytes / 1024 / 1024 / parseSec).toFixed(1)} MB/s`);
+    console.log(
+      `  validate → normalise → DuckDB: ${Math.round(rate).toLocaleString("en-US")} events/s, ${(bytes / 1024 / 1024 / totalSec).toFixed(1)} MB/s, ${totalSec.toFixed(2)} s`,
+    );
+    console.log(`  ratio to parse baseline:       ${(rate / (parsed / parseSec)).toFixed(2)} (target ≥ 0.5)`);
+    console.log(`  accepted ${counts.rows_accepted}, rejected ${counts.rows_rejected}, inserted ${publisher.totals.inserted}, peak RSS ${mib(peak)}`);
+
+    // Replay: the same file again must insert nothing.
+    t = performance.now();
+    const replay = new DirectWarehousePublisher(warehouse);
+    await ingestRowStream(readRows(createReadStream(file), "events.ndjson", { maxDecompressedBytes: 16 * 1024 ** 3, maxCompressionRatio: 1000 }), {
+      base: { workspaceId: "bench", path: "cli", sourceId: "bench", receivedAt: new Date(), window: { maxFutureSkewMs: 300_000, maxAgeMs: 400 * 86_400_000 } },
+      publisher: replay,
+    });
+    console.log(`  replay of the same file: inserted ${replay.totals.inserted}, duplicates ${replay.totals.duplicates}, ${((performance.now() - t) / 1000).toFixed(2)} s`);
+    await warehouse.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,24 @@
+/** `npm run bench -- <name>`: prints figures; never part of `npm test`. */
+import { benchIngest } from "./ingest";
+
+const BENCHES: Record<string, () => Promise<void>> = {
+  ingest: () => benchIngest(),
+  readers: async () => (await import("../ingestion/files/bench")).benchReaders(),
+  did: async () => (await import("./did")).benchDid(),
+};
+
+async function main(): Promise<void> {
+  const names = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+  const run = names.length > 0 ? names : Object.keys(BENCHES);
+  for (const name of run) {
+    const bench = BENCHES[name];
+    if (!bench) {
+      console.error(`unknown benchmark ${name}; choose from ${Object.keys(BENCHES).join(", ")}`);
+      process.exitCode = 2;
+      return;
+    }
+    await bench();
+  }
+}
+
+void main();
