@@ -189,7 +189,7 @@ describe("query: result values are plain JSON", () => {
     expect(JSON.parse(JSON.stringify(rows))).toEqual(rows); // nothing but plain JSON
   });
 
-  test("the client asks for int64 timestamps and the adapter copes with either encoding", async () => {
+  test("the client asks for int64-microsecond timestamps (formatOptions.useInt64Timestamp)", async () => {
     fake.onQuery(
       { label: "ts" },
       { schema: [{ name: "ts", type: "TIMESTAMP" }], rows: [{ ts: "2024-01-01T00:00:00Z" }] },
