@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { loadSettings } from "../../config/settings";
+import { seedFirebase } from "../../demo/seed-firebase";
 import { seedWarehouse } from "../../demo/seed-warehouse";
 import { demoConfig, demoTruth } from "../../demo/synthetic";
 import { timeWindowOf } from "../../services";
@@ -31,11 +32,8 @@ export async function seedCommand(argv: string[]): Promise<number> {
       await seedWarehouse(warehouse, demo, window),
       await seedWarehouse(warehouse, demoConfig(new Date(), { workspaceId: "other", seed: 7, geos: 6, treatedGeos: 2, days: 28, treatmentDay: 14 }), window),
     ];
-    let users: Awaited<ReturnType<typeof import("../../demo/seed-firebase").seedFirebase>> = [];
-    if (values.emulators) {
-      const { seedFirebase } = await import("../../demo/seed-firebase");
-      users = await seedFirebase();
-    }
+    let users: Awaited<ReturnType<typeof seedFirebase>> = [];
+    if (values.emulators) users = await seedFirebase();
     const truth = demoTruth(demo);
     if (values.json) {
       printJson({ warehouse: outcomes, users, truth });
