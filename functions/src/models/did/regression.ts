@@ -68,7 +68,12 @@ export async function fitRegression(
   run: RunQuery,
   ctx: QueryContext,
   design: Design,
-  opts: { se: SeType; alpha: number },
+  opts: {
+    se: SeType;
+    alpha: number;
+    /** Tests only: use this fixed-effects method instead of the one the panel's shape calls for. */
+    forceFixedEffects?: FixedEffectsMethod;
+  },
 ): Promise<RegressionResult> {
   let warehouseMs = 0;
   let computeMs = 0;
@@ -97,6 +102,7 @@ export async function fitRegression(
   let fe: FixedEffectsMethod = "none";
   if (design.fixedEffects) {
     fe = n === nUnits * nPeriods && nCells === n ? "twoway_balanced" : "twoway_unbalanced";
+    if (opts.forceFixedEffects === "twoway_unbalanced") fe = opts.forceFixedEffects;
   }
   const k = design.fixedEffects ? p + nUnits + nPeriods - 1 : p;
   if (!(n > k)) {

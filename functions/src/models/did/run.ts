@@ -5,7 +5,7 @@
 import type { Warehouse } from "../../warehouse/warehouse";
 import { ModelFailure, type ModelContext, type ModelOutput } from "../model";
 import { runDid } from "./estimate";
-import { didParamsSchema, type DidParams } from "./params";
+import { didParamsSchema, eventsParamsSchema, tableParamsSchema, type DidParams } from "./params";
 
 export interface RunDidOptions {
   /** Workspace whose standard_events rows are analysed (events source only). */
@@ -14,12 +14,15 @@ export interface RunDidOptions {
 }
 
 export function parseDidParams(raw: unknown): DidParams {
-  const parsed = didParamsSchema.safeParse(raw);
+  // Validate against the branch the input asks for first: the union's own error is only "Invalid input".
+  const kind = (raw as { source?: { kind?: unknown } } | null)?.source?.kind;
+  const branch = (kind === "table" ? tableParamsSchema : eventsParamsSchema).safeParse(raw);
+  const parsed = branch.success ? didParamsSchema.safeParse(raw) : branch;
   if (!parsed.success) {
     const msg = parsed.error.issues.map((i) => `${i.path.join(".") || "params"}: ${i.message}`).join("; ");
     throw new ModelFailure("invalid_params", msg);
   }
-  return parsed.data;
+  return parsed.data as DidParams;
 }
 
 export async function runDidOnWarehouse(
