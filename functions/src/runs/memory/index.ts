@@ -1,0 +1,2 @@
+export { MemoryJobStore } from "./memory-job-store";
+export { MemoryRunDispatcher, MemoryRerunScheduler } from "./memory-dispatch";
