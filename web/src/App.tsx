@@ -1,0 +1,55 @@
+import { Navigate, Route, Routes } from "react-router";
+import { Skeleton } from "./components/ui";
+import { useSession } from "./lib/session";
+import { IngestionPage } from "./pages/Ingestion";
+import { LAST_WORKSPACE_KEY, Layout } from "./pages/Layout";
+import { NewAnalysisPage } from "./pages/NewAnalysis";
+import { RunDetailPage } from "./pages/RunDetail";
+import { RunsPage } from "./pages/Runs";
+import { SignIn } from "./pages/SignIn";
+
+/** `/` goes to the last workspace used (if still yours), else the first. */
+function Home() {
+  const { workspaces } = useSession();
+  if (workspaces === undefined) return <Skeleton lines={3} label="Loading your workspaces" />;
+  const last = localStorage.getItem(LAST_WORKSPACE_KEY);
+  const target = workspaces.find((w) => w.id === last) ?? workspaces[0];
+  if (!target) {
+    return (
+      <main className="content" id="main">
+        <div className="empty">
+          <h1>No workspace yet</h1>
+          <p className="muted">
+            Your account is not a member of any workspace. Ask a workspace owner to add you.
+          </p>
+        </div>
+      </main>
+    );
+  }
+  return <Navigate to={`/w/${target.id}/runs`} replace />;
+}
+
+export function App() {
+  const { user } = useSession();
+  if (user === undefined) {
+    return (
+      <main className="content" id="main">
+        <Skeleton lines={3} label="Checking your session" />
+      </main>
+    );
+  }
+  if (user === null) return <SignIn />;
+  return (
+    <Routes>
+      <Route path="/" element={<Home />} />
+      <Route path="/w/:workspace" element={<Layout />}>
+        <Route index element={<Navigate to="runs" replace />} />
+        <Route path="runs" element={<RunsPage />} />
+        <Route path="runs/:jobId" element={<RunDetailPage />} />
+        <Route path="new" element={<NewAnalysisPage />} />
+        <Route path="ingestion" element={<IngestionPage />} />
+      </Route>
+      <Route path="*" element={<Navigate to="/" replace />} />
+    </Routes>
+  );
+}

@@ -1,0 +1,239 @@
+import type { Estimate, ResultEnvelope } from "@cfap/contracts";
+import { estimatesToCsv, downloadText } from "../lib/csv";
+import { eventStudy, parallelTrends, scalarDiagnostics } from "../lib/diagnostics";
+import { formatDateTime, formatNumber, formatP, formatPercent, formatSigned } from "../lib/format";
+import { alphaOf, significanceSentence, verdict } from "../lib/significance";
+import { EventStudyChart } from "./charts/EventStudyChart";
+import { ForestPlot } from "./charts/ForestPlot";
+import { TrendsChart } from "./charts/TrendsChart";
+
+export interface ResultViewProps {
+  envelope: ResultEnvelope;
+  /** The headline term (the job summary's); the first estimate otherwise. */
+  headlineTerm?: string | null;
+}
+
+export function headline(envelope: ResultEnvelope, term?: string | null): Estimate | undefined {
+  return (
+    envelope.estimates.find((e) => e.term === term) ??
+    envelope.estimates.find((e) => e.term === "att") ??
+    envelope.estimates[0]
+  );
+}
+
+const formatBytes = (n: number) =>
+  n >= 1e9
+    ? `${(n / 1e9).toFixed(1)} GB`
+    : n >= 1e6
+      ? `${(n / 1e6).toFixed(1)} MB`
+      : n >= 1e3
+        ? `${(n / 1e3).toFixed(1)} kB`
+        : `${n} B`;
+
+/** A succeeded run's result: headline in words, forest plot and table, diagnostics, warnings, provenance, exports. */
+export function ResultView({ envelope, headlineTerm }: ResultViewProps) {
+  const alpha = alphaOf(envelope.params);
+  const confidence = formatPercent(1 - alpha);
+  const main = headline(envelope, headlineTerm);
+  const trends = parallelTrends(envelope.diagnostics);
+  const es = eventStudy(envelope.diagnostics);
+  const scalars = scalarDiagnostics(envelope.diagnostics);
+  const base = `${envelope.model}-${envelope.job_id}`;
+
+  return (
+    <div className="result">
+      <section aria-labelledby="headline-h" className="card">
+        <h2 id="headline-h">Result</h2>
+        {main ? (
+          <p className={`headline headline--${verdict(main, alpha)}`} data-testid="significance">
+            {significanceSentence(main, alpha)}
+          </p>
+        ) : (
+          <p className="muted">This run produced no estimates.</p>
+        )}
+        <p className="muted small">
+          {envelope.model} v{envelope.model_version} · {envelope.n_obs.toLocaleString("en-US")} observations ·
+          term “{main?.term ?? "—"}”
+        </p>
+        <div className="button-row">
+          <button
+            type="button"
+            className="btn"
+            onClick={() =>
+              downloadText(
+                `${base}-estimates.csv`,
+                estimatesToCsv(envelope.estimates),
+                "text/csv;charset=utf-8",
+              )
+            }
+          >
+            Export estimates (CSV)
+          </button>
+          <button
+            type="button"
+            className="btn"
+            onClick={() =>
+              downloadText(
+                `${base}-result.json`,
+                JSON.stringify(envelope, null, 2) + "\n",
+                "application/json",
+              )
+            }
+          >
+            Export result (JSON)
+          </button>
+        </div>
+      </section>
+
+      {envelope.warnings.length ? (
+        <section aria-labelledby="warnings-h" className="card card--warning">
+          <h2 id="warnings-h">Warnings</h2>
+          <ul>
+            {envelope.warnings.map((w, i) => (
+              <li key={i}>{w}</li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {envelope.estimates.length ? (
+        <section aria-labelledby="estimates-h" className="card">
+          <h2 id="estimates-h">Estimates</h2>
+          <ForestPlot estimates={envelope.estimates} confidence={confidence} />
+          <div className="table-scroll">
+            <table className="table">
+              <caption className="visually-hidden">Estimates with {confidence} confidence intervals</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Term</th>
+                  <th scope="col" className="num">
+                    Estimate
+                  </th>
+                  <th scope="col" className="num">
+                    Std. error
+                  </th>
+                  <th scope="col" className="num">
+                    {confidence} CI
+                  </th>
+                  <th scope="col" className="num">
+                    p-value
+                  </th>
+                  <th scope="col">Significant?</th>
+                </tr>
+              </thead>
+              <tbody>
+                {envelope.estimates.map((e) => {
+                  const v = verdict(e, alpha);
+                  return (
+                    <tr key={e.term}>
+                      <th scope="row">{e.term}</th>
+                      <td className="num">{formatSigned(e.estimate)}</td>
+                      <td className="num">{formatNumber(e.std_error)}</td>
+                      <td className="num">
+                        {e.ci_low !== null && e.ci_high !== null
+                          ? `${formatNumber(e.ci_low)} to ${formatNumber(e.ci_high)}`
+                          : "—"}
+                      </td>
+                      <td className="num">{formatP(e.p_value)}</td>
+                      <td>{v === "significant" ? "Yes" : v === "not_significant" ? "No" : "—"}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+
+      {trends || es || scalars.length ? (
+        <section aria-labelledby="diagnostics-h" className="card">
+          <h2 id="diagnostics-h">Diagnostics</h2>
+          {trends ? (
+            <>
+              <h3>Treated vs control</h3>
+              <TrendsChart points={trends} />
+            </>
+          ) : null}
+          {es ? (
+            <>
+              <h3>Event study</h3>
+              {es.pretrend_test ? (
+                <p data-testid="pretrend">
+                  Pre-trend test: statistic {formatNumber(es.pretrend_test.statistic)}
+                  {es.pretrend_test.df !== null ? ` on ${es.pretrend_test.df} df` : ""}, p ={" "}
+                  {formatP(es.pretrend_test.p_value)}.{" "}
+                  {es.pretrend_test.p_value < alpha
+                    ? "The groups were already diverging before treatment, so treat the estimate with caution."
+                    : "No evidence that the groups were diverging before treatment."}
+                </p>
+              ) : null}
+              {es.coefficients.length ? (
+                <EventStudyChart coefficients={es.coefficients} confidence={confidence} />
+              ) : null}
+            </>
+          ) : null}
+          {scalars.length ? (
+            <dl className="kv">
+              {scalars.map(([k, v]) => (
+                <div key={k}>
+                  <dt>{k}</dt>
+                  <dd>{typeof v === "number" ? formatNumber(v) : String(v)}</dd>
+                </div>
+              ))}
+            </dl>
+          ) : null}
+        </section>
+      ) : null}
+
+      <section aria-labelledby="repro-h" className="card">
+        <h2 id="repro-h">Reproducibility</h2>
+        <dl className="kv">
+          <div>
+            <dt>Model</dt>
+            <dd>
+              {envelope.model} v{envelope.model_version}
+            </dd>
+          </div>
+          <div>
+            <dt>Job</dt>
+            <dd>
+              <code>{envelope.job_id}</code>
+            </dd>
+          </div>
+          <div>
+            <dt>Computed</dt>
+            <dd>{formatDateTime(envelope.created_at)}</dd>
+          </div>
+          <div>
+            <dt>Warehouse</dt>
+            <dd>{envelope.data_snapshot.warehouse}</dd>
+          </div>
+          <div>
+            <dt>Data as of</dt>
+            <dd>
+              {envelope.data_snapshot.max_ingested_at
+                ? formatDateTime(envelope.data_snapshot.max_ingested_at)
+                : "—"}
+            </dd>
+          </div>
+          <div>
+            <dt>Rows read</dt>
+            <dd>
+              {Object.entries(envelope.data_snapshot.row_counts)
+                .map(([t, n]) => `${t}: ${n.toLocaleString("en-US")}`)
+                .join(", ") || "—"}
+            </dd>
+          </div>
+          <div>
+            <dt>Bytes queried</dt>
+            <dd>{formatBytes(envelope.data_snapshot.query_bytes)}</dd>
+          </div>
+        </dl>
+        <details>
+          <summary>Parameters</summary>
+          <pre className="code">{JSON.stringify(envelope.params, null, 2)}</pre>
+        </details>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { TrendPoint } from "../../lib/diagnostics";
+import { formatNumber } from "../../lib/format";
+
+/** Treated vs control outcome over time (DiD's parallel-trends picture). */
+export function TrendsChart({ points }: { points: TrendPoint[] }) {
+  return (
+    <figure className="chart" aria-label="Treated and control group outcome by period">
+      <ResponsiveContainer width="100%" height={260} initialDimension={{ width: 600, height: 260 }}>
+        <LineChart data={points} margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="period" />
+          <YAxis tickFormatter={(v: number) => formatNumber(v)} width={60} />
+          <Tooltip formatter={(v) => formatNumber(typeof v === "number" ? v : null)} />
+          <Legend />
+          <Line
+            type="monotone"
+            dataKey="treated"
+            name="Treated"
+            stroke="#d64525"
+            strokeWidth={2}
+            dot={false}
+            isAnimationActive={false}
+            connectNulls
+          />
+          <Line
+            type="monotone"
+            dataKey="control"
+            name="Control"
+            stroke="#2557d6"
+            strokeWidth={2}
+            dot={false}
+            isAnimationActive={false}
+            connectNulls
+          />
+        </LineChart>
+      </ResponsiveContainer>
+      <figcaption className="muted small">
+        Before treatment the two lines should move roughly in parallel; that is what the
+        difference-in-differences design assumes.
+      </figcaption>
+    </figure>
+  );
+}

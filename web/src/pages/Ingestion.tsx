@@ -1,0 +1,282 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { collection, limit, orderBy, query } from "firebase/firestore";
+import { useMemo, useRef, useState } from "react";
+import { ApiKeys } from "../components/ApiKeys";
+import { EventsPerDayChart } from "../components/charts/EventsPerDayChart";
+import { EmptyState, ErrorState, ProgressBar, Skeleton, StatusBadge } from "../components/ui";
+import { ApiRequestError, errorMessage, type RejectionRow } from "../lib/api";
+import { firebase } from "../lib/firebase";
+import { useLiveQuery } from "../lib/firestore-hooks";
+import { formatDateTime, formatNumber } from "../lib/format";
+import { useWorkspaceId } from "../lib/hooks";
+import { useSession } from "../lib/session";
+
+/** Endpoints that are not deployed yet answer 404: say so instead of showing an error. */
+const notYet = (err: unknown) => err instanceof ApiRequestError && err.status === 404;
+
+export function IngestionPage() {
+  return (
+    <div className="page">
+      <div className="page__head">
+        <h1>Ingestion health</h1>
+      </div>
+      <EventsSection />
+      <UploadsSection />
+      <RejectionsSection />
+      <ApiKeysSection />
+    </div>
+  );
+}
+
+function EventsSection() {
+  const w = useWorkspaceId();
+  const { api } = useSession();
+  const summary = useQuery({
+    queryKey: ["events-summary", w],
+    queryFn: () => api.eventsSummary(w),
+    refetchInterval: 60_000,
+  });
+  return (
+    <section className="card" aria-labelledby="events-h">
+      <h2 id="events-h">Events per day</h2>
+      {summary.isPending ? (
+        <Skeleton lines={5} label="Loading event counts" />
+      ) : summary.isError ? (
+        notYet(summary.error) ? (
+          <EmptyState title="Event counts are not available yet">
+            This API (GET /v1/events/summary) is not deployed in this environment.
+          </EmptyState>
+        ) : (
+          <ErrorState
+            title="Could not load event counts"
+            error={summary.error}
+            onRetry={() => summary.refetch()}
+          />
+        )
+      ) : summary.data.days.length === 0 ? (
+        <EmptyState title="No events yet">
+          Send events with an API key (below) or upload a CSV/NDJSON file.
+        </EmptyState>
+      ) : (
+        <>
+          <p className="muted small">
+            {formatNumber(summary.data.total)} events
+            {summary.data.first_ts ? ` from ${formatDateTime(summary.data.first_ts)}` : ""}
+            {summary.data.last_ts ? ` to ${formatDateTime(summary.data.last_ts)}` : ""}.
+          </p>
+          <EventsPerDayChart rows={summary.data.days} />
+        </>
+      )}
+    </section>
+  );
+}
+
+export function RejectionsTable({ rows }: { rows: RejectionRow[] }) {
+  if (!rows.length)
+    return <EmptyState title="No rejected rows">Every event that arrived passed validation.</EmptyState>;
+  return (
+    <div className="table-scroll">
+      <table className="table">
+        <caption className="visually-hidden">Rejected rows with reasons</caption>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Source</th>
+            <th scope="col" className="num">
+              Row
+            </th>
+            <th scope="col">Field</th>
+            <th scope="col">Reason</th>
+            <th scope="col">Raw</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r, i) => (
+            <tr key={`${r.rejected_at}-${r.row_index}-${i}`}>
+              <td>{formatDateTime(r.rejected_at)}</td>
+              <td>{r.ingest_path}</td>
+              <td className="num">{r.row_index}</td>
+              <td>{r.field_path ? <code>{r.field_path}</code> : <span className="muted">whole row</span>}</td>
+              <td>{r.reason}</td>
+              <td className="raw">
+                {r.raw ? (
+                  <details>
+                    <summary>show</summary>
+                    <pre className="code">{r.raw}</pre>
+                  </details>
+                ) : (
+                  "—"
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function RejectionsSection() {
+  const w = useWorkspaceId();
+  const { api } = useSession();
+  const rej = useQuery({ queryKey: ["rejections", w], queryFn: () => api.rejections(w) });
+  return (
+    <section className="card" aria-labelledby="rejections-h">
+      <h2 id="rejections-h">Rejected rows</h2>
+      {rej.isPending ? (
+        <Skeleton lines={4} label="Loading rejected rows" />
+      ) : rej.isError ? (
+        notYet(rej.error) ? (
+          <EmptyState title="Rejected rows are not available yet">
+            This API (GET /v1/rejections) is not deployed in this environment.
+          </EmptyState>
+        ) : (
+          <ErrorState title="Could not load rejected rows" error={rej.error} onRetry={() => rej.refetch()} />
+        )
+      ) : (
+        <RejectionsTable rows={rej.data.rows} />
+      )}
+    </section>
+  );
+}
+
+interface UploadDoc {
+  id: string;
+  object_path?: string;
+  status: string;
+  rows_read?: number;
+  rows_accepted?: number;
+  rows_rejected?: number;
+  bytes_total?: number | null;
+  error?: { code: string; message: string } | null;
+  report_path?: string | null;
+  started_at?: string;
+  finished_at?: string | null;
+}
+
+function UploadsSection() {
+  const w = useWorkspaceId();
+  const { api } = useSession();
+  const { db } = firebase();
+  const q = useMemo(
+    () => query(collection(db, "workspaces", w, "uploads"), orderBy("started_at", "desc"), limit(50)),
+    [db, w],
+  );
+  const uploads = useLiveQuery<UploadDoc>(q);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const [message, setMessage] = useState<{ kind: "error" | "success"; text: string } | null>(null);
+  const upload = useMutation({
+    mutationFn: async (file: File) => {
+      const ticket = await api.uploadUrl(w, file.name);
+      const res = await fetch(ticket.upload_url, { method: "PUT", headers: ticket.headers, body: file });
+      if (!res.ok) throw new Error(`the storage upload answered ${res.status}`);
+      return ticket;
+    },
+    onSuccess: (t) =>
+      setMessage({ kind: "success", text: `Uploaded to ${t.object_path}; processing starts in a moment.` }),
+    onError: (err) => setMessage({ kind: "error", text: errorMessage(err) }),
+  });
+
+  return (
+    <section className="card" aria-labelledby="uploads-h">
+      <div className="section-head">
+        <h2 id="uploads-h">File uploads</h2>
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const f = fileRef.current?.files?.[0];
+            if (f) upload.mutate(f);
+            else
+              setMessage({
+                kind: "error",
+                text: "Choose a .csv, .ndjson or .jsonl file (optionally .gz) first.",
+              });
+          }}
+        >
+          <label htmlFor="upload-file" className="visually-hidden">
+            File to upload
+          </label>
+          <input id="upload-file" ref={fileRef} type="file" accept=".csv,.ndjson,.jsonl,.gz" />
+          <button type="submit" className="btn btn--small" disabled={upload.isPending}>
+            {upload.isPending ? "Uploading…" : "Upload"}
+          </button>
+        </form>
+      </div>
+      {message ? (
+        <p className={`alert alert--${message.kind}`} role={message.kind === "error" ? "alert" : "status"}>
+          {message.text}
+        </p>
+      ) : null}
+      {uploads.loading ? (
+        <Skeleton lines={3} label="Loading uploads" />
+      ) : uploads.error ? (
+        <ErrorState title="Could not load uploads" error={uploads.error} onRetry={() => location.reload()} />
+      ) : !uploads.data?.length ? (
+        <EmptyState title="No uploads yet">
+          Upload a file above, or drop one in the workspace's bucket folder.
+        </EmptyState>
+      ) : (
+        <ul className="uploads">
+          {uploads.data.map((u) => (
+            <li key={u.id} className="upload">
+              <div className="upload__head">
+                <span className="upload__name">{(u.object_path ?? u.id).split("/").pop()}</span>
+                <StatusBadge status={u.status} />
+              </div>
+              {u.status === "processing" ? <ProgressBar value={null} label={`Processing ${u.id}`} /> : null}
+              <p className="small">
+                {formatNumber(u.rows_read ?? 0)} rows read · {formatNumber(u.rows_accepted ?? 0)} accepted ·{" "}
+                <span className={u.rows_rejected ? "text-danger" : undefined}>
+                  {formatNumber(u.rows_rejected ?? 0)} rejected
+                </span>
+                {u.started_at ? <span className="muted"> · {formatDateTime(u.started_at)}</span> : null}
+              </p>
+              {u.error ? (
+                <p className="field-error">
+                  <code>{u.error.code}</code> {u.error.message}
+                </p>
+              ) : null}
+              {u.report_path ? (
+                <p className="muted small">
+                  Rejection report: <code>{u.report_path}</code>
+                </p>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function ApiKeysSection() {
+  const w = useWorkspaceId();
+  const { api } = useSession();
+  const qc = useQueryClient();
+  const keys = useQuery({ queryKey: ["api-keys", w], queryFn: () => api.apiKeys(w).then((r) => r.api_keys) });
+  const refresh = () => qc.invalidateQueries({ queryKey: ["api-keys", w] });
+  return (
+    <section className="card" aria-labelledby="keys-h">
+      <h2 id="keys-h">API keys</h2>
+      {keys.isPending ? (
+        <Skeleton lines={3} label="Loading API keys" />
+      ) : keys.isError ? (
+        <ErrorState title="Could not load API keys" error={keys.error} onRetry={() => keys.refetch()} />
+      ) : (
+        <ApiKeys
+          keys={keys.data}
+          onCreate={async (name) => {
+            const created = await api.createApiKey(w, name);
+            await refresh();
+            return created;
+          }}
+          onRevoke={async (k) => {
+            await api.revokeApiKey(w, k.key_id);
+            await refresh();
+          }}
+        />
+      )}
+    </section>
+  );
+}
