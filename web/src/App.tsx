@@ -1,6 +1,6 @@
 import { Navigate, Route, Routes } from "react-router";
 import { Skeleton } from "./components/ui";
-import { useSession } from "./lib/session";
+import { useSession } from "./core/session";
 import { IngestionPage } from "./pages/Ingestion";
 import { LAST_WORKSPACE_KEY, Layout } from "./pages/Layout";
 import { NewAnalysisPage } from "./pages/NewAnalysis";

@@ -3,8 +3,8 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router";
 import { App } from "./App";
-import { ApiRequestError } from "./lib/api";
-import { SessionProvider } from "./lib/session";
+import { ApiRequestError } from "./core/api";
+import { SessionProvider } from "./core/session";
 import "./styles.css";
 
 const queryClient = new QueryClient({

@@ -1,5 +1,5 @@
 import { useMemo, useState, type FormEvent } from "react";
-import { ApiRequestError, errorMessage } from "../lib/api";
+import { ApiRequestError, errorMessage } from "../core/api";
 import {
   defaultValue,
   humanize,
@@ -11,7 +11,7 @@ import {
   type Errors,
   type JSONSchema,
   type Path,
-} from "../lib/jsonschema";
+} from "../core/jsonschema";
 import { SchemaForm } from "./SchemaForm";
 
 export interface AnalysisFormProps {

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
-import type { ApiKeyInfo, CreatedApiKey } from "../lib/api";
-import { errorMessage } from "../lib/api";
-import { formatDateTime } from "../lib/format";
+import type { ApiKeyInfo, CreatedApiKey } from "../core/api";
+import { errorMessage } from "../core/api";
+import { formatDateTime } from "../core/format";
 import { CopyButton, EmptyState } from "./ui";
 
 export interface ApiKeysProps {

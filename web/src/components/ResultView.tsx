@@ -1,8 +1,8 @@
 import type { Estimate, ResultEnvelope } from "@cfap/contracts";
-import { estimatesToCsv, downloadText } from "../lib/csv";
-import { eventStudy, parallelTrends, scalarDiagnostics } from "../lib/diagnostics";
-import { formatDateTime, formatNumber, formatP, formatPercent, formatSigned } from "../lib/format";
-import { alphaOf, significanceSentence, verdict } from "../lib/significance";
+import { estimatesToCsv, downloadText } from "../core/csv";
+import { eventStudy, parallelTrends, scalarDiagnostics } from "../core/diagnostics";
+import { formatDateTime, formatNumber, formatP, formatPercent, formatSigned } from "../core/format";
+import { alphaOf, significanceSentence, verdict } from "../core/significance";
 import { EventStudyChart } from "./charts/EventStudyChart";
 import { ForestPlot } from "./charts/ForestPlot";
 import { TrendsChart } from "./charts/TrendsChart";

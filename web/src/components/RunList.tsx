@@ -1,6 +1,6 @@
 import type { Job, JobStatus } from "@cfap/contracts";
 import { Link } from "react-router";
-import { formatDateTime, formatDuration, formatNumber, formatSigned, runDuration } from "../lib/format";
+import { formatDateTime, formatDuration, formatNumber, formatSigned, runDuration } from "../core/format";
 import { EmptyState, ProgressBar, StatusBadge } from "./ui";
 
 export type JobRow = Job & { id?: string };

@@ -13,7 +13,7 @@ import {
   type Errors,
   type JSONSchema,
   type Path,
-} from "../lib/jsonschema";
+} from "../core/jsonschema";
 
 /**
  * A form generated from a JSON Schema: strings, numbers, enums (selects), booleans, lists of strings

@@ -4,12 +4,12 @@ import { useMemo, useRef, useState } from "react";
 import { ApiKeys } from "../components/ApiKeys";
 import { EventsPerDayChart } from "../components/charts/EventsPerDayChart";
 import { EmptyState, ErrorState, ProgressBar, Skeleton, StatusBadge } from "../components/ui";
-import { ApiRequestError, errorMessage, type RejectionRow } from "../lib/api";
-import { firebase } from "../lib/firebase";
-import { useLiveQuery } from "../lib/firestore-hooks";
-import { formatDateTime, formatNumber } from "../lib/format";
-import { useWorkspaceId } from "../lib/hooks";
-import { useSession } from "../lib/session";
+import { ApiRequestError, errorMessage, type RejectionRow } from "../core/api";
+import { firebase } from "../core/firebase";
+import { useLiveQuery } from "../core/firestore-hooks";
+import { formatDateTime, formatNumber } from "../core/format";
+import { useWorkspaceId } from "../core/hooks";
+import { useSession } from "../core/session";
 
 /** Endpoints that are not deployed yet answer 404: say so instead of showing an error. */
 const notYet = (err: unknown) => err instanceof ApiRequestError && err.status === 404;

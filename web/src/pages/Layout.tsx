@@ -1,5 +1,5 @@
 import { NavLink, Outlet, useNavigate, useParams } from "react-router";
-import { useSession } from "../lib/session";
+import { useSession } from "../core/session";
 import { EmptyState, ErrorState, Skeleton } from "../components/ui";
 
 export const LAST_WORKSPACE_KEY = "cfap.workspace";

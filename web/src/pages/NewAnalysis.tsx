@@ -3,9 +3,9 @@ import { useQuery } from "@tanstack/react-query";
 import { useLocation, useNavigate, useSearchParams } from "react-router";
 import { AnalysisForm } from "../components/AnalysisForm";
 import { EmptyState, ErrorState, Skeleton } from "../components/ui";
-import type { JSONSchema } from "../lib/jsonschema";
-import { newIdempotencyKey, useWorkspaceId } from "../lib/hooks";
-import { useSession } from "../lib/session";
+import type { JSONSchema } from "../core/jsonschema";
+import { newIdempotencyKey, useWorkspaceId } from "../core/hooks";
+import { useSession } from "../core/session";
 
 export function useModels() {
   const { api } = useSession();

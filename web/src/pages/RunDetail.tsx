@@ -6,11 +6,11 @@ import { Link, useLocation, useParams } from "react-router";
 import { ResultView } from "../components/ResultView";
 import { ErrorState, ProgressBar, Skeleton, StatusBadge } from "../components/ui";
 import { startedBy } from "../components/RunList";
-import { firebase } from "../lib/firebase";
-import { useLiveDoc } from "../lib/firestore-hooks";
-import { formatDateTime, formatDuration, runDuration } from "../lib/format";
-import { useNow, useWorkspaceId } from "../lib/hooks";
-import { useSession } from "../lib/session";
+import { firebase } from "../core/firebase";
+import { useLiveDoc } from "../core/firestore-hooks";
+import { formatDateTime, formatDuration, runDuration } from "../core/format";
+import { useNow, useWorkspaceId } from "../core/hooks";
+import { useSession } from "../core/session";
 import { useRunActions } from "./Runs";
 
 export const ERROR_HELP: Record<RunErrorCode, string> = {

@@ -4,11 +4,11 @@ import { useMemo, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { ACTIVE, RunList, type JobRow } from "../components/RunList";
 import { EmptyState, ErrorState, Skeleton } from "../components/ui";
-import { errorMessage } from "../lib/api";
-import { firebase } from "../lib/firebase";
-import { useLiveQuery } from "../lib/firestore-hooks";
-import { newIdempotencyKey, useNow, useWorkspaceId } from "../lib/hooks";
-import { useSession } from "../lib/session";
+import { errorMessage } from "../core/api";
+import { firebase } from "../core/firebase";
+import { useLiveQuery } from "../core/firestore-hooks";
+import { newIdempotencyKey, useNow, useWorkspaceId } from "../core/hooks";
+import { useSession } from "../core/session";
 
 const STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 

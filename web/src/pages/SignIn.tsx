@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { useSession } from "../lib/session";
+import { useSession } from "../core/session";
 
 function authMessage(err: unknown): string {
   const code = (err as { code?: string }).code ?? "";

@@ -9,8 +9,8 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import type { EventStudyCoefficient } from "../../lib/diagnostics";
-import { formatNumber } from "../../lib/format";
+import type { EventStudyCoefficient } from "../../core/diagnostics";
+import { formatNumber } from "../../core/format";
 
 /** Event-study coefficients by period relative to treatment, with their interval as a band. */
 export function EventStudyChart({

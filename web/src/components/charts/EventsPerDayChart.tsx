@@ -1,5 +1,5 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatNumber } from "../../lib/format";
+import { formatNumber } from "../../core/format";
 
 const COLORS = [
   "#2557d6",

@@ -10,7 +10,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { formatNumber } from "../../lib/format";
+import { formatNumber } from "../../core/format";
 
 interface Row {
   term: string;

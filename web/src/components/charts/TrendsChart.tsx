@@ -1,6 +1,6 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { TrendPoint } from "../../lib/diagnostics";
-import { formatNumber } from "../../lib/format";
+import type { TrendPoint } from "../../core/diagnostics";
+import { formatNumber } from "../../core/format";
 
 /** Treated vs control outcome over time (DiD's parallel-trends picture). */
 export function TrendsChart({ points }: { points: TrendPoint[] }) {
