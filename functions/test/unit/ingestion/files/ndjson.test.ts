@@ -133,6 +133,40 @@ describe("NDJSON reader", () => {
     expect(values(rows)).toEqual([{ a: 1 }, { a: 2 }]);
   });
 
+  it("closes the source when the consumer stops early (plain input)", async () => {
+    let closed = false;
+    const endless = (async function* () {
+      try {
+        for (;;) yield b('{"a":1}\n'.repeat(1000));
+      } finally {
+        closed = true;
+      }
+    })();
+    for await (const batch of readRows(endless, "x.ndjson", { ...LIMITS, batchSize: 10 })) {
+      expect(batch).toHaveLength(10);
+      break;
+    }
+    expect(closed).toBe(true);
+  });
+
+  it("closes the source when detection fails", async () => {
+    let closed = false;
+    const src = (async function* () {
+      try {
+        yield b("plain text without any format\n");
+        yield b("more\n");
+      } finally {
+        closed = true;
+      }
+    })();
+    await expect(
+      (async () => {
+        for await (const batch of readRows(src, "notes.txt", LIMITS)) void batch;
+      })(),
+    ).rejects.toMatchObject({ code: "unsupported_format" });
+    expect(closed).toBe(true);
+  });
+
   it("throws empty for an empty file or a file of blank lines", async () => {
     expect(await readError(Buffer.alloc(0), "x.ndjson")).toMatchObject({ code: "empty" });
     expect(await readError(b("\n\n  \r\n"), "x.ndjson")).toMatchObject({ code: "empty" });
