@@ -93,9 +93,17 @@ describe("POST /v1/events", () => {
   });
 
   it("answers bad bodies with specific errors", async () => {
-    const malformed = await api("POST", "/v1/events", { apiKey: demoKey, raw: '{"events": [' });
+    // With Content-Type: application/json the platform's body parser refuses malformed JSON with a 400
+    // before the function runs; any other content type reaches our own parser and its specific error.
+    const platform = await api("POST", "/v1/events", { apiKey: demoKey, raw: '{"events": [' });
+    expect(platform.status).toBe(400);
+    const malformed = await api("POST", "/v1/events", {
+      apiKey: demoKey,
+      raw: '{"events": [',
+      headers: { "content-type": "text/plain" },
+    });
     expect(malformed.status).toBe(400);
-    expect(malformed.body).toMatchObject({ error: { code: "invalid_json" } });
+    expect(malformed.body).toMatchObject({ error: { code: "invalid_json", message: expect.stringMatching(/malformed JSON/) } });
     const empty = await api("POST", "/v1/events", { apiKey: demoKey, body: { events: [] } });
     expect(empty.status).toBe(400);
     const notArray = await api("POST", "/v1/events", { apiKey: demoKey, body: { events: "x" } });
@@ -105,8 +113,13 @@ describe("POST /v1/events", () => {
     expect(tooMany.status).toBe(413);
     const tooBig = await api("POST", "/v1/events", { apiKey: demoKey, body: { events: [ev("big", { properties: { blob: "x".repeat(1_100_000) } })] } });
     expect(tooBig.status).toBe(413);
-    const notUtf8 = await api("POST", "/v1/events", { apiKey: demoKey, raw: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]) });
+    const notUtf8 = await api("POST", "/v1/events", {
+      apiKey: demoKey,
+      raw: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]),
+      headers: { "content-type": "application/octet-stream" },
+    });
     expect(notUtf8.status).toBe(400);
+    expect(notUtf8.body).toMatchObject({ error: { code: "invalid_json", message: expect.stringMatching(/UTF-8/) } });
   });
 
   it("creates, lists and revokes API keys; a revoked key stops working", async () => {
