@@ -55,7 +55,9 @@ export function resultRow(envelope: ResultEnvelope, campaign: string | null): Ro
         ci_high,
         p_value,
         df: df ?? null,
-        extra: Object.keys(extra).length > 0 ? JSON.stringify(extra) : null,
+        // An object, not JSON text: inside a RECORD, adapters serialise the whole record (text would be
+        // stored as a JSON string value).
+        extra: Object.keys(extra).length > 0 ? extra : null,
       };
     }),
     diagnostics: JSON.stringify(e.diagnostics),
@@ -67,13 +69,16 @@ export function resultRow(envelope: ResultEnvelope, campaign: string | null): Ro
 }
 
 function json(value: unknown, fallback: unknown): unknown {
-  if (value === null || value === undefined) return fallback;
-  if (typeof value !== "string") return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return fallback;
+  let v = value;
+  // JSON text, possibly nested once more (a JSON string holding JSON text).
+  for (let i = 0; i < 2 && typeof v === "string"; i++) {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      return fallback;
+    }
   }
+  return v === null || v === undefined ? fallback : v;
 }
 
 function num(value: unknown): number | null {

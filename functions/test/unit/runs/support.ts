@@ -106,7 +106,7 @@ export async function countRows(h: Harness, table: string, where = "TRUE"): Prom
 
 export async function statusRows(h: Harness, jobId: string): Promise<string[]> {
   const { rows } = await h.warehouse.query<{ status: string; attempt: number }>({
-    sql: "SELECT status, attempt FROM job_status WHERE job_id = $j ORDER BY updated_at, attempt, status",
+    sql: "SELECT status, attempt FROM job_status WHERE job_id = $j ORDER BY attempt, CASE status WHEN 'queued' THEN 0 WHEN 'running' THEN 1 ELSE 2 END",
     params: { j: jobId },
     label: "status_rows",
   });
@@ -120,8 +120,3 @@ export function gate(): { wait: Promise<void>; open(): void } {
   return { wait, open };
 }
 
-export function tick(times = 10): Promise<void> {
-  let p = Promise.resolve();
-  for (let i = 0; i < times; i++) p = p.then(() => new Promise((r) => setImmediate(r)));
-  return p;
-}
