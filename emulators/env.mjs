@@ -81,14 +81,18 @@ export function findJava() {
     if (found) return { ...found, seen };
   }
   const candidates = [];
-  for (const base of [
-    "/usr/lib/jvm",
-    "/opt/java",
-    "/opt",
-    "/usr/local",
-    path.join(os.homedir(), ".jdks"),
-    path.join(os.homedir(), ".sdkman/candidates/java"),
-  ]) {
+  // CFAP_JVM_SCAN_DIRS (colon-separated) replaces the directory list; mainly for testing this detection.
+  const scanDirs = process.env.CFAP_JVM_SCAN_DIRS
+    ? process.env.CFAP_JVM_SCAN_DIRS.split(path.delimiter).filter(Boolean)
+    : [
+        "/usr/lib/jvm",
+        "/opt/java",
+        "/opt",
+        "/usr/local",
+        path.join(os.homedir(), ".jdks"),
+        path.join(os.homedir(), ".sdkman/candidates/java"),
+      ];
+  for (const base of scanDirs) {
     let entries = [];
     try {
       entries = fs.readdirSync(base);

@@ -27,6 +27,8 @@ export function stackPorts() {
   for (const [name, v] of Object.entries(cfg.emulators ?? {})) {
     if (v && typeof v === "object" && typeof v.port === "number") ports[name] = v.port;
   }
+  // Reserved by the Firestore emulator even though firebase.json doesn't list it.
+  if (ports.firestore && !ports["firestore-websocket"]) ports["firestore-websocket"] = 9150;
   return ports;
 }
 

@@ -5,6 +5,7 @@
 //   2. typecheck   npm run typecheck in each workspace that has it
 //   3. build       npm run build (the functions emulator loads compiled JS)
 //   4. unit        npm run test:unit (all workspaces)
+//      emulators   node --test emulators/test/ (the offline emulator wiring itself)
 //   5. integration node emulators/exec.mjs -- npm run test:integration -w functions
 //   6. e2e         node emulators/exec.mjs -- npm run test:e2e -w web   (when web has that script)
 //
@@ -57,7 +58,11 @@ function countTests(output) {
     const line = raw.replace(ANSI, "").trim();
     const vitest = /^Tests\s+(.*)$/.exec(line);
     const pw = /^(\d+) (passed|failed|skipped|flaky)\b/.exec(line);
-    if (vitest) {
+    const nodeTest = /^# (pass|fail|skipped) (\d+)$/.exec(line);
+    if (nodeTest) {
+      c[{ pass: "passed", fail: "failed", skipped: "skipped" }[nodeTest[1]]] += Number(nodeTest[2]);
+      c.found = true;
+    } else if (vitest) {
       for (const m of vitest[1].matchAll(/(\d+) (passed|failed|skipped|todo)/g)) {
         const k = m[2] === "todo" ? "skipped" : m[2];
         c[k] += Number(m[1]);
@@ -141,6 +146,12 @@ await step("unit", {
   when: workspaces.some((w) => hasScript(w, "test:unit")) || "no test:unit scripts",
   cmd: "npm",
   args: ["run", "test:unit"],
+  tests: true,
+});
+await step("emulators", {
+  when: hasFiles("emulators/test", /\.test\.mjs$/) || "no emulators/test",
+  cmd: process.execPath,
+  args: ["--test", "emulators/test/"],
   tests: true,
 });
 await step("integration", {
