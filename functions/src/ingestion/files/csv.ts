@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { FileReadError } from "./errors";
 import { clipReason, firstInvalidUtf8, headOf, isBlank, parseJsonObject, rawFromBytes, truncateRaw, utf8Strict } from "./text";
 import type { FileRow, RowParser } from "./types";
@@ -191,6 +192,8 @@ export class CsvParser implements RowParser {
   private lastByte = -1;
   /** Current record exceeded maxLineBytes: keep tracking quotes, drop bytes. */
   private skipping = false;
+  /** After the first invalid record, validate with isUtf8 first (cheaper than a thrown TypeError). */
+  private sawBadUtf8 = false;
 
   constructor(
     private readonly maxLineBytes: number,
@@ -405,10 +408,15 @@ export class CsvParser implements RowParser {
 
   private dataRecord(rec: Buffer, out: FileRow[]): void {
     const line = this.recLine;
-    let s: string;
-    try {
-      s = utf8Strict.decode(rec);
-    } catch {
+    let s: string | null = null;
+    if (!this.sawBadUtf8 || isUtf8(rec)) {
+      try {
+        s = utf8Strict.decode(rec);
+      } catch {
+        this.sawBadUtf8 = true;
+      }
+    }
+    if (s === null) {
       const bad = firstInvalidUtf8(rec);
       out.push({
         index: this.index++,

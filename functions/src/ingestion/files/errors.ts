@@ -16,6 +16,8 @@ export type FileReadErrorCode =
   | "unsupported_format"
   /** No bytes, or no data rows at all. */
   | "empty"
+  /** More rejected rows than `maxRejectedRows` (garbage file; also bounds the cost of hostile input). */
+  | "too_many_rejected"
   /** CSV header is missing, malformed, too long, has empty/duplicate/conflicting/forbidden names. */
   | "bad_header";
 

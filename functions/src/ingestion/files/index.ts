@@ -11,6 +11,7 @@ export { CSV_DELIMITERS, MAX_CSV_COLUMNS, detectDelimiter, parseCsvFields } from
 export {
   DEFAULT_BATCH_SIZE,
   DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_MAX_REJECTED_ROWS,
   type FileFormat,
   type FileReadOptions,
   type FileRow,

@@ -4,7 +4,7 @@ import { FileReadError } from "./errors";
 import { NdjsonParser } from "./ndjson";
 import { PeekableSource, capPlain, gunzipCapped, openSource, type ByteSource } from "./source";
 import { hasUtf8Bom } from "./text";
-import { DEFAULT_BATCH_SIZE, DEFAULT_MAX_LINE_BYTES, type FileReadOptions, type FileRow, type RowParser } from "./types";
+import { DEFAULT_BATCH_SIZE, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_REJECTED_ROWS, type FileReadOptions, type FileRow, type RowParser } from "./types";
 
 /** Bytes inspected to sniff the format when the name does not tell. */
 const SNIFF_BYTES = 4096;
@@ -13,7 +13,7 @@ const PARSE_SLICE = 64 * 1024;
 /** A batch is also flushed once this many input bytes went into it (bounds memory with huge rows). */
 const BATCH_MAX_BYTES = 8 * 1024 * 1024;
 
-function checkOptions(opts: FileReadOptions): { maxLineBytes: number; batchSize: number } {
+function checkOptions(opts: FileReadOptions): { maxLineBytes: number; batchSize: number; maxRejected: number } {
   const { maxDecompressedBytes, maxCompressionRatio } = opts;
   if (!(typeof maxDecompressedBytes === "number" && maxDecompressedBytes > 0)) {
     throw new RangeError("maxDecompressedBytes must be a positive number");
@@ -25,7 +25,9 @@ function checkOptions(opts: FileReadOptions): { maxLineBytes: number; batchSize:
   if (!(Number.isInteger(maxLineBytes) && maxLineBytes > 0)) throw new RangeError("maxLineBytes must be a positive integer");
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new RangeError("batchSize must be a positive integer");
-  return { maxLineBytes, batchSize };
+  const maxRejected = opts.maxRejectedRows ?? DEFAULT_MAX_REJECTED_ROWS;
+  if (!(typeof maxRejected === "number" && maxRejected >= 0)) throw new RangeError("maxRejectedRows must be a number ≥ 0");
+  return { maxLineBytes, batchSize, maxRejected };
 }
 
 /**
@@ -42,7 +44,7 @@ function checkOptions(opts: FileReadOptions): { maxLineBytes: number; batchSize:
  * - Breaking out of the iteration closes (destroys) the source.
  */
 export async function* readRows(input: ByteSource, name: string, opts: FileReadOptions): AsyncGenerator<FileRow[]> {
-  const { maxLineBytes, batchSize } = checkOptions(opts);
+  const { maxLineBytes, batchSize, maxRejected } = checkOptions(opts);
   const raw = new PeekableSource(openSource(input));
   let decoded: PeekableSource | null = null;
   try {
@@ -79,6 +81,19 @@ export async function* readRows(input: ByteSource, name: string, opts: FileReadO
 
     let batch: FileRow[] = [];
     let batchBytes = 0;
+    let rejected = 0;
+    /** Count rejections in batch[from..]; throw once over the cap. */
+    const countRejected = (from: number): void => {
+      for (let k = from; k < batch.length; k++) {
+        if (!batch[k].ok && ++rejected > maxRejected) {
+          const r = batch[k] as { line: number; reason: string };
+          throw new FileReadError(
+            "too_many_rejected",
+            `more than ${maxRejected} rejected rows (latest at line ${r.line}: ${r.reason})`,
+          );
+        }
+      }
+    };
     let firstChunk = true;
     for await (let chunk of decoded) {
       if (firstChunk) {
@@ -87,7 +102,9 @@ export async function* readRows(input: ByteSource, name: string, opts: FileReadO
       }
       for (let p = 0; p < chunk.length; p += PARSE_SLICE) {
         const piece = p === 0 && chunk.length <= PARSE_SLICE ? chunk : chunk.subarray(p, Math.min(p + PARSE_SLICE, chunk.length));
+        const before = batch.length;
         parser.push(piece, batch);
+        countRejected(before);
         batchBytes += piece.length;
         if (batch.length >= batchSize || batchBytes >= BATCH_MAX_BYTES) {
           const full = batchBytes >= BATCH_MAX_BYTES ? batch.length : batch.length - (batch.length % batchSize);
@@ -97,7 +114,9 @@ export async function* readRows(input: ByteSource, name: string, opts: FileReadO
         }
       }
     }
+    const before = batch.length;
     parser.end(batch);
+    countRejected(before);
     for (let k = 0; k < batch.length; k += batchSize) yield batch.slice(k, k + batchSize);
     if (parser.rows === 0) throw new FileReadError("empty", `"${name}" contains no data rows`);
   } finally {

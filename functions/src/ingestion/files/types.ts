@@ -18,6 +18,13 @@ export interface FileReadOptions {
   maxCompressionRatio: number;
   /** Default 1 MiB. Longer NDJSON lines / CSV records are rejected rows; the reader resynchronises. */
   maxLineBytes?: number;
+  /**
+   * Give up with FileReadError("too_many_rejected") once more rows than this
+   * were rejected. Default 100,000; `Infinity` disables. Rejections are
+   * expensive (V8 exceptions cost ~10-20 µs each), so this also bounds the CPU
+   * a hostile file of garbage lines can burn.
+   */
+  maxRejectedRows?: number;
   /** Maximum rows per yielded batch. Default 5000. */
   batchSize?: number;
 }
@@ -55,3 +62,4 @@ export interface RowParser {
 
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 export const DEFAULT_BATCH_SIZE = 5000;
+export const DEFAULT_MAX_REJECTED_ROWS = 100_000;

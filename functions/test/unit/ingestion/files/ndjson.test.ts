@@ -58,6 +58,24 @@ describe("NDJSON reader", () => {
     }
   });
 
+  it("stays linear on a hostile file where every line has invalid UTF-8", async () => {
+    const bad = Buffer.concat([b('{"a":"'), Buffer.from([0xff]), b('"}\n')]);
+    const data = Buffer.concat(Array.from({ length: 200_000 }, () => bad)); // 2 MB, 200k bad lines
+    const t0 = Date.now();
+    const rows = await readAll(data, "x.ndjson", { maxRejectedRows: Infinity });
+    expect(rows).toHaveLength(200_000);
+    expect(rows.every((r) => !r.ok)).toBe(true);
+    expect(rows[199_999]).toMatchObject({ line: 200_000, reason: `not valid UTF-8 (byte offset ${199_999 * 10 + 6})` });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+
+  it("gives up with too_many_rejected after maxRejectedRows rejections", async () => {
+    const data = b('{"a":1}\n' + "garbage\n".repeat(50) + '{"a":2}\n');
+    expect(await readAll(data, "x.ndjson", { maxRejectedRows: 50 })).toHaveLength(52);
+    const e = await readError(data, "x.ndjson", { maxRejectedRows: 49 });
+    expect(e).toMatchObject({ code: "too_many_rejected", message: expect.stringContaining("line 51") });
+  });
+
   it("reports overlong encodings and lone surrogates as invalid UTF-8", async () => {
     const data = Buffer.concat([b('{"a":"'), Buffer.from([0xc0, 0xaf]), b('"}\n{"a":"'), Buffer.from([0xed, 0xa0, 0x80]), b('"}\n{"a":1}\n')]);
     const rows = await readAll(data, "x.ndjson");
