@@ -37,7 +37,10 @@ export function registry(): ModelRegistry {
 
 /** The params as JSON Schema (input side: fields with defaults are optional), for forms and the registry table. */
 export function paramsJsonSchema(model: Model): Record<string, unknown> {
-  return z.toJSONSchema(model.paramsSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  return z.toJSONSchema(model.paramsSchema, { io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
 }
 
 export function modelInfo(model: Model): ModelInfo {
@@ -61,7 +64,10 @@ export function codeVersion(env: NodeJS.ProcessEnv = process.env): string {
     // src/models → ../../package.json; lib/src/models (build) → ../../../package.json
     for (const rel of ["../../package.json", "../../../package.json"]) {
       try {
-        const pkg = JSON.parse(readFileSync(join(__dirname, rel), "utf8")) as { name?: string; version?: string };
+        const pkg = JSON.parse(readFileSync(join(__dirname, rel), "utf8")) as {
+          name?: string;
+          version?: string;
+        };
         if (pkg.name === "@cfap/functions" && pkg.version) {
           packageVersion = pkg.version;
           break;

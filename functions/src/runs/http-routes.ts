@@ -60,7 +60,12 @@ const rerunBodySchema = z
   .object({
     workspace_id: z.string().min(1).optional(),
     at: timestamp.optional(),
-    delay_seconds: z.number().int().min(0).max(30 * 86_400).optional(),
+    delay_seconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 86_400)
+      .optional(),
     idempotency_key: z.string().min(1).max(200).optional(),
   })
   .refine((b) => !(b.at && b.delay_seconds !== undefined), { message: "give at or delay_seconds, not both" });
@@ -75,7 +80,11 @@ function queryOf(req: HttpRequest): Record<string, string> {
 function workspaceOf(value: string | undefined, principal: Principal): string {
   const w = value ?? (principal.kind === "api_key" ? principal.workspaceId : undefined);
   if (!w) {
-    throw new HttpError(apiError(400, "bad_request", "workspace_id is required", [{ path: "workspace_id", reason: "is required" }]));
+    throw new HttpError(
+      apiError(400, "bad_request", "workspace_id is required", [
+        { path: "workspace_id", reason: "is required" },
+      ]),
+    );
   }
   return w;
 }
@@ -100,7 +109,11 @@ export function createRunRoutes(portsFor: (services: Services) => RunPorts | Pro
       const principal = await requirePrincipal(req, services);
       const body = readJson(req, services.settings.CFAP_MAX_BODY_BYTES);
       const withWorkspace =
-        body && typeof body === "object" && !Array.isArray(body) && principal.kind === "api_key" && !("workspace_id" in body)
+        body &&
+        typeof body === "object" &&
+        !Array.isArray(body) &&
+        principal.kind === "api_key" &&
+        !("workspace_id" in body)
           ? { ...body, workspace_id: principal.workspaceId }
           : body;
       const runReq = validate(runRequestSchema, withWorkspace, "run request");
@@ -128,7 +141,11 @@ export function createRunRoutes(portsFor: (services: Services) => RunPorts | Pro
           throw notFound(`job ${jobId} does not exist in workspace ${workspaceId}`);
         case "terminal":
           if (outcome.job.status === "cancelled") return { status: 200, body: outcome.job };
-          return apiError(409, "conflict", `job ${jobId} already ${outcome.job.status}; it cannot be cancelled`);
+          return apiError(
+            409,
+            "conflict",
+            `job ${jobId} already ${outcome.job.status}; it cannot be cancelled`,
+          );
         case "cancelled":
           services.log.info("job cancelled", { job_id: jobId, workspace_id: workspaceId });
           try {
@@ -145,14 +162,21 @@ export function createRunRoutes(portsFor: (services: Services) => RunPorts | Pro
 
     router.on("POST", "/v1/analysis/:job/rerun", async (req, { job: jobId }) => {
       const principal = await requirePrincipal(req, services);
-      const body = validate(rerunBodySchema, req.rawBody.length > 0 ? readJson(req, services.settings.CFAP_MAX_BODY_BYTES) : {});
+      const body = validate(
+        rerunBodySchema,
+        req.rawBody.length > 0 ? readJson(req, services.settings.CFAP_MAX_BODY_BYTES) : {},
+      );
       const workspaceId = workspaceOf(body.workspace_id ?? queryOf(req).workspace_id, principal);
       await requireWorkspace(principal, workspaceId, services);
       const p = await getPorts();
       const saved = await p.jobs.get(workspaceId, jobId);
       if (!saved) throw notFound(`job ${jobId} does not exist in workspace ${workspaceId}`);
       const taskId = body.idempotency_key
-        ? "rerun-" + createHash("sha256").update(`${workspaceId}\n${jobId}\n${body.idempotency_key}`).digest("hex").slice(0, 40)
+        ? "rerun-" +
+          createHash("sha256")
+            .update(`${workspaceId}\n${jobId}\n${body.idempotency_key}`)
+            .digest("hex")
+            .slice(0, 40)
         : undefined;
       const at = body.at ?? new Date(p.now().getTime() + (body.delay_seconds ?? 0) * 1000);
       await p.reruns.schedule(
@@ -165,7 +189,10 @@ export function createRunRoutes(portsFor: (services: Services) => RunPorts | Pro
         },
         { at, ...(taskId ? { id: taskId } : {}) },
       );
-      return { status: 202, body: { scheduled: true, from_job_id: jobId, workspace_id: workspaceId, at: at.toISOString() } };
+      return {
+        status: 202,
+        body: { scheduled: true, from_job_id: jobId, workspace_id: workspaceId, at: at.toISOString() },
+      };
     });
 
     router.on("GET", "/v1/jobs/:job", async (req, { job: jobId }) => {
@@ -179,7 +206,9 @@ export function createRunRoutes(portsFor: (services: Services) => RunPorts | Pro
     router.on("GET", "/v1/jobs", async (req) => {
       const q = validate(jobsQuerySchema, queryOf(req), "query");
       const { workspaceId } = await authorized(req, q.workspace_id);
-      const jobs = await (await getPorts()).jobs.list(workspaceId, { model: q.model, status: q.status, limit: q.limit });
+      const jobs = await (
+        await getPorts()
+      ).jobs.list(workspaceId, { model: q.model, status: q.status, limit: q.limit });
       return { status: 200, body: { jobs } };
     });
 
@@ -204,7 +233,12 @@ export function createRunRoutes(portsFor: (services: Services) => RunPorts | Pro
       const counts = await statusCounts(await services.warehouse(), workspaceId, q.since, q.model);
       return {
         status: 200,
-        body: { workspace_id: workspaceId, since: q.since?.toISOString() ?? null, model: q.model ?? null, counts },
+        body: {
+          workspace_id: workspaceId,
+          since: q.since?.toISOString() ?? null,
+          model: q.model ?? null,
+          counts,
+        },
       };
     });
 

@@ -43,7 +43,9 @@ function leaseLive(s: StoredJob, now: Date): boolean {
 }
 
 export function holds(s: StoredJob | null, lease: Lease): s is StoredJob {
-  return s !== null && s.status === "running" && s.attempt === lease.attempt && s.lease_owner === lease.workerId;
+  return (
+    s !== null && s.status === "running" && s.attempt === lease.attempt && s.lease_owner === lease.workerId
+  );
 }
 
 /** A mutation: what to return, and the new stored state (omitted: no write). */
@@ -101,7 +103,12 @@ export function claimTransition(
     result: {
       kind: "claimed",
       job: toJob(next),
-      lease: { workspaceId: s.workspace_id, jobId: s.job_id, workerId: lease.workerId, attempt: next.attempt },
+      lease: {
+        workspaceId: s.workspace_id,
+        jobId: s.job_id,
+        workerId: lease.workerId,
+        attempt: next.attempt,
+      },
     },
     next,
   };
@@ -120,7 +127,9 @@ export function stageTransition(
 ): Mutation<Job> {
   const held = fence(s, lease);
   if (held.cancel_requested_at) throw new CancelRequestedError(held.job_id);
-  const progress = Number.isFinite(update.progress) ? Math.min(1, Math.max(0, update.progress)) : held.progress;
+  const progress = Number.isFinite(update.progress)
+    ? Math.min(1, Math.max(0, update.progress))
+    : held.progress;
   const next: StoredJob = {
     ...held,
     stage: update.stage,
@@ -131,15 +140,37 @@ export function stageTransition(
   return { result: toJob(next), next };
 }
 
-export function releaseTransition(s: StoredJob | null, lease: Lease, stage: string, now: Date): Mutation<Job> {
+export function releaseTransition(
+  s: StoredJob | null,
+  lease: Lease,
+  stage: string,
+  now: Date,
+): Mutation<Job> {
   const held = fence(s, lease);
-  const next: StoredJob = { ...held, stage, lease_owner: null, lease_expires_at: null, updated_at: now.toISOString() };
+  const next: StoredJob = {
+    ...held,
+    stage,
+    lease_owner: null,
+    lease_expires_at: null,
+    updated_at: now.toISOString(),
+  };
   return { result: toJob(next), next };
 }
 
-export function completeTransition(s: StoredJob | null, lease: Lease, summary: JobSummary | null, now: Date): Mutation<Job> {
+export function completeTransition(
+  s: StoredJob | null,
+  lease: Lease,
+  summary: JobSummary | null,
+  now: Date,
+): Mutation<Job> {
   // A cancel requested after the last stage boundary is too late: the result is already written.
-  const next = finished(fence(s, lease), now, { status: "succeeded", progress: 1, summary, error: null, cancel_requested_at: null });
+  const next = finished(fence(s, lease), now, {
+    status: "succeeded",
+    progress: 1,
+    summary,
+    error: null,
+    cancel_requested_at: null,
+  });
   return { result: toJob(next), next };
 }
 
@@ -153,7 +184,11 @@ export function acknowledgeCancelTransition(s: StoredJob | null, lease: Lease, n
   return { result: toJob(next), next };
 }
 
-export function failUnclaimedTransition(s: StoredJob | null, error: JobError, now: Date): Mutation<Job | null> {
+export function failUnclaimedTransition(
+  s: StoredJob | null,
+  error: JobError,
+  now: Date,
+): Mutation<Job | null> {
   if (!s) return { result: null };
   if (isTerminal(s.status) || (s.status === "running" && leaseLive(s, now))) return { result: toJob(s) };
   const next = finished(s, now, { status: "failed", error });
@@ -193,8 +228,16 @@ export abstract class TransactionalJobStore implements JobStore {
   abstract create(job: Job, idempotency: IdempotencyRecord | null): Promise<CreateOutcome>;
   abstract list(workspaceId: string, filter: JobListFilter): Promise<Job[]>;
 
-  claim(workspaceId: string, jobId: string, workerId: string, leaseMs: number, maxAttempts: number): Promise<ClaimOutcome> {
-    return this.mutate(workspaceId, jobId, (s) => claimTransition(s, { workerId, leaseMs, maxAttempts }, this.now()));
+  claim(
+    workspaceId: string,
+    jobId: string,
+    workerId: string,
+    leaseMs: number,
+    maxAttempts: number,
+  ): Promise<ClaimOutcome> {
+    return this.mutate(workspaceId, jobId, (s) =>
+      claimTransition(s, { workerId, leaseMs, maxAttempts }, this.now()),
+    );
   }
 
   updateStage(lease: Lease, stage: string, progress: number, leaseMs: number): Promise<Job> {
@@ -219,7 +262,9 @@ export abstract class TransactionalJobStore implements JobStore {
   }
 
   complete(lease: Lease, summary: JobSummary | null): Promise<Job> {
-    return this.mutate(lease.workspaceId, lease.jobId, (s) => completeTransition(s, lease, summary, this.now()));
+    return this.mutate(lease.workspaceId, lease.jobId, (s) =>
+      completeTransition(s, lease, summary, this.now()),
+    );
   }
 
   fail(lease: Lease, error: JobError): Promise<Job> {
@@ -231,7 +276,9 @@ export abstract class TransactionalJobStore implements JobStore {
   }
 
   acknowledgeCancel(lease: Lease): Promise<Job> {
-    return this.mutate(lease.workspaceId, lease.jobId, (s) => acknowledgeCancelTransition(s, lease, this.now()));
+    return this.mutate(lease.workspaceId, lease.jobId, (s) =>
+      acknowledgeCancelTransition(s, lease, this.now()),
+    );
   }
 
   cancel(workspaceId: string, jobId: string): Promise<CancelOutcome> {

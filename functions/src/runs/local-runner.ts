@@ -47,7 +47,12 @@ export async function runModelLocally(
 ): Promise<ResultEnvelope> {
   const jobs = new MemoryJobStore();
   const dispatcher = new MemoryRunDispatcher();
-  const config: RunConfig = { maxAttempts: 3, leaseMs: 3_600_000, timeoutMs: 24 * 3_600_000, ...options.config };
+  const config: RunConfig = {
+    maxAttempts: 3,
+    leaseMs: 3_600_000,
+    timeoutMs: 24 * 3_600_000,
+    ...options.config,
+  };
   const deps = {
     jobs: observed(jobs, options.onStage),
     dispatcher,
@@ -62,7 +67,8 @@ export async function runModelLocally(
   for (let delivery = 0; delivery <= config.maxAttempts + 1; delivery++) {
     const message = dispatcher.drain()[0] ?? { v: 1 as const, workspace_id: workspaceId, job_id: job.job_id };
     const outcome = await executeJob(message, deps);
-    if (outcome.kind === "succeeded") return (await readResult(warehouse, workspaceId, job.job_id)) ?? outcome.envelope;
+    if (outcome.kind === "succeeded")
+      return (await readResult(warehouse, workspaceId, job.job_id)) ?? outcome.envelope;
     if (outcome.kind === "failed" || outcome.kind === "cancelled") {
       const error = outcome.job.error ?? { code: "cancelled" as const, message: "the run was cancelled" };
       throw new LocalRunError(error.code, error.message, job.job_id);

@@ -70,7 +70,13 @@ export interface JobStore {
    * Atomically takes the job for one attempt. Only one concurrent claim wins. A running job whose lease
    * expired (or was released for a retry) can be claimed again; its attempt increments.
    */
-  claim(workspaceId: string, jobId: string, workerId: string, leaseMs: number, maxAttempts: number): Promise<ClaimOutcome>;
+  claim(
+    workspaceId: string,
+    jobId: string,
+    workerId: string,
+    leaseMs: number,
+    maxAttempts: number,
+  ): Promise<ClaimOutcome>;
   /**
    * Records a stage and progress (never decreasing) and renews the lease. Throws LeaseLostError when the
    * lease is no longer ours, CancelRequestedError when a cancel is pending.
@@ -142,7 +148,10 @@ export class IdempotencyConflictError extends Error {
 
 /** The caller's lease was taken over (it expired and another worker claimed the job) or the job ended. */
 export class LeaseLostError extends Error {
-  constructor(readonly lease: Lease, readonly job: Job | null) {
+  constructor(
+    readonly lease: Lease,
+    readonly job: Job | null,
+  ) {
     super(`job ${lease.jobId}: lease of attempt ${lease.attempt} is no longer held`);
     this.name = "LeaseLostError";
   }
@@ -156,7 +165,10 @@ export class CancelRequestedError extends Error {
 }
 
 export class DispatchUnavailableError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = "DispatchUnavailableError";
   }

@@ -33,13 +33,15 @@ export class PermanentRerunError extends Error {
 
 export async function runRerunTask(data: unknown, taskId: string, deps: RunDeps): Promise<SubmittedRun> {
   const parsed = rerunTaskSchema.safeParse(data);
-  if (!parsed.success) throw new PermanentRerunError(`malformed re-run task: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+  if (!parsed.success)
+    throw new PermanentRerunError(`malformed re-run task: ${parsed.error.issues[0]?.message ?? "invalid"}`);
   const task = parsed.data;
   let modelName = task.model_name;
   let params = task.params ?? {};
   if (task.from_job_id) {
     const saved = await deps.jobs.get(task.workspace_id, task.from_job_id);
-    if (!saved) throw new PermanentRerunError(`job ${task.from_job_id} does not exist in ${task.workspace_id}`);
+    if (!saved)
+      throw new PermanentRerunError(`job ${task.from_job_id} does not exist in ${task.workspace_id}`);
     modelName = saved.model;
     params = saved.params;
   }

@@ -89,7 +89,8 @@ function num(value: unknown): number | null {
 
 function iso(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
-  if (value && typeof value === "object" && "value" in value) return new Date(String((value as { value: unknown }).value)).toISOString();
+  if (value && typeof value === "object" && "value" in value)
+    return new Date(String((value as { value: unknown }).value)).toISOString();
   return new Date(String(value)).toISOString();
 }
 
@@ -159,7 +160,10 @@ export function resultsQuery(warehouse: Pick<Warehouse, "dialect">, f: ResultFil
   };
 }
 
-export async function readResults(warehouse: Pick<Warehouse, "dialect" | "query">, f: ResultFilter): Promise<ResultEnvelope[]> {
+export async function readResults(
+  warehouse: Pick<Warehouse, "dialect" | "query">,
+  f: ResultFilter,
+): Promise<ResultEnvelope[]> {
   const { rows } = await warehouse.query(resultsQuery(warehouse, f));
   return rows.map(envelopeFromRow);
 }
@@ -200,7 +204,13 @@ export async function statusCounts(
     label: "runs_status_counts",
     labels: { workspace: workspaceId },
   });
-  const counts: Record<Job["status"], number> = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+  const counts: Record<Job["status"], number> = {
+    queued: 0,
+    running: 0,
+    succeeded: 0,
+    failed: 0,
+    cancelled: 0,
+  };
   for (const r of rows) if (r.status in counts) counts[r.status as Job["status"]] = Number(r.n);
   return counts;
 }

@@ -88,31 +88,48 @@ export function validateRunParams(
   if (!model) {
     const known = registry.list().map((m) => m.name);
     throw new HttpError(
-      apiError(400, "bad_request", `unknown model "${modelName}"; available: ${known.join(", ") || "(none)"}`, [
-        { path: "model_name", reason: `unknown model; available: ${known.join(", ") || "(none)"}` },
-      ]),
+      apiError(
+        400,
+        "bad_request",
+        `unknown model "${modelName}"; available: ${known.join(", ") || "(none)"}`,
+        [{ path: "model_name", reason: `unknown model; available: ${known.join(", ") || "(none)"}` }],
+      ),
     );
   }
   const parsed = model.paramsSchema.safeParse(params);
   if (!parsed.success) {
-    const issues = allIssues(parsed.error).map((i) => ({ path: i.path ? `params.${i.path}` : "params", reason: i.reason }));
+    const issues = allIssues(parsed.error).map((i) => ({
+      path: i.path ? `params.${i.path}` : "params",
+      reason: i.reason,
+    }));
     const first = issues[0];
     throw new HttpError(
-      apiError(400, "bad_request", `invalid params for model ${model.name}: ${first.path}: ${first.reason}`, issues),
+      apiError(
+        400,
+        "bad_request",
+        `invalid params for model ${model.name}: ${first.path}: ${first.reason}`,
+        issues,
+      ),
     );
   }
   return { model, params: parsed.data as Record<string, unknown> };
 }
 
 export function requestFingerprint(modelName: string, params: Record<string, unknown>): string {
-  return createHash("sha256").update(canonicalJson({ model: modelName, params })).digest("hex");
+  return createHash("sha256")
+    .update(canonicalJson({ model: modelName, params }))
+    .digest("hex");
 }
 
 /**
  * Creates (or finds, by idempotency key) the job and dispatches it. `requestedBy` is a label of who asked
  * ("alice@example.com", "api_key:k1", "scheduler", "cli").
  */
-export async function submitRun(req: RunRequest, requestedBy: string | null, deps: RunDeps): Promise<SubmittedRun> {
+export async function submitRun(
+  req: RunRequest,
+  requestedBy: string | null,
+  deps: RunDeps,
+): Promise<SubmittedRun> {
   const { model, params } = validateRunParams(deps.registry, req.model_name, req.params ?? {});
   const at = deps.now().toISOString();
   const jobId = (deps.newJobId ?? newJobId)();
@@ -141,7 +158,9 @@ export async function submitRun(req: RunRequest, requestedBy: string | null, dep
   try {
     outcome = await deps.jobs.create(
       candidate,
-      req.idempotency_key ? { key: req.idempotency_key, fingerprint: requestFingerprint(model.name, params) } : null,
+      req.idempotency_key
+        ? { key: req.idempotency_key, fingerprint: requestFingerprint(model.name, params) }
+        : null,
     );
   } catch (err) {
     if (err instanceof IdempotencyConflictError) {
@@ -186,7 +205,8 @@ export async function submitRun(req: RunRequest, requestedBy: string | null, dep
       });
     }
   }
-  if (created) deps.log.info("run requested", { job_id: job.job_id, workspace_id: job.workspace_id, model: job.model });
+  if (created)
+    deps.log.info("run requested", { job_id: job.job_id, workspace_id: job.workspace_id, model: job.model });
   return { job, created };
 }
 

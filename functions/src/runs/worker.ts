@@ -18,7 +18,13 @@ import type { Job, JobError } from "../contracts/job";
 import { runMessageSchema } from "../contracts/job";
 import { resultEnvelopeSchema, type Estimate, type ResultEnvelope } from "../contracts/result";
 import { ModelFailure, type Model, type ModelContext, type ModelOutput } from "../models/model";
-import { WarehouseError, type QueryResult, type Row, type SqlQuery, type Warehouse } from "../warehouse/warehouse";
+import {
+  WarehouseError,
+  type QueryResult,
+  type Row,
+  type SqlQuery,
+  type Warehouse,
+} from "../warehouse/warehouse";
 import { CancelRequestedError, LeaseLostError, type JobSummary, type Lease } from "./ports";
 import { canonicalEnvelope, mirrorStatus, readResult, resultRow } from "./results";
 import type { RunDeps } from "./run-service";
@@ -73,7 +79,10 @@ export async function executeJob(message: unknown, deps: WorkerDeps): Promise<Ex
       await mirrorStatus(await deps.warehouse(), claim.job);
       return { kind: "skipped", reason: "terminal", job: claim.job };
     case "exhausted":
-      deps.log.error("job gave up: attempts exhausted without an outcome", { job_id: jobId, attempt: claim.job.attempt });
+      deps.log.error("job gave up: attempts exhausted without an outcome", {
+        job_id: jobId,
+        attempt: claim.job.attempt,
+      });
       await mirrorStatus(await deps.warehouse(), claim.job);
       return { kind: "failed", job: claim.job };
     case "cancelled":
@@ -83,7 +92,12 @@ export async function executeJob(message: unknown, deps: WorkerDeps): Promise<Ex
       break;
   }
   const { lease, job } = claim;
-  deps.log.info("job claimed", { job_id: jobId, workspace_id: workspaceId, attempt: lease.attempt, worker: workerId });
+  deps.log.info("job claimed", {
+    job_id: jobId,
+    workspace_id: workspaceId,
+    attempt: lease.attempt,
+    worker: workerId,
+  });
   let warehouse: Warehouse | undefined;
   try {
     warehouse = await deps.warehouse();
@@ -166,7 +180,8 @@ async function runClaimed(
 ): Promise<{ envelope: ResultEnvelope; job: Job }> {
   const { leaseMs } = deps.config;
   const model = deps.registry.get(job.model);
-  if (!model) throw new ModelFailure("invalid_params", `model "${job.model}" is not available in this deployment`);
+  if (!model)
+    throw new ModelFailure("invalid_params", `model "${job.model}" is not available in this deployment`);
   const params = model.paramsSchema.safeParse(job.params);
   if (!params.success) {
     const issue = params.error.issues[0];
@@ -186,7 +201,11 @@ async function runClaimed(
       throw err;
     }
   };
-  const meter = { row_counts: {} as Record<string, number>, query_bytes: 0, max_ingested_at: null as string | null };
+  const meter = {
+    row_counts: {} as Record<string, number>,
+    query_bytes: 0,
+    max_ingested_at: null as string | null,
+  };
   const ctx: ModelContext<unknown> = {
     workspaceId: job.workspace_id,
     params: params.data,
@@ -198,7 +217,10 @@ async function runClaimed(
       });
       meter.row_counts[q.label] = (meter.row_counts[q.label] ?? 0) + result.rows.length;
       meter.query_bytes += Number(result.stats.bytesProcessed) || 0;
-      meter.max_ingested_at = maxTimestamp(meter.max_ingested_at, ingestedAt(result.rows as unknown as Row[]));
+      meter.max_ingested_at = maxTimestamp(
+        meter.max_ingested_at,
+        ingestedAt(result.rows as unknown as Row[]),
+      );
       return result;
     },
     stage,
@@ -236,17 +258,24 @@ async function runClaimed(
   });
   const valid = resultEnvelopeSchema.safeParse(envelope);
   if (!valid.success) {
-    throw new Error(`model ${model.name} produced a malformed result: ${JSON.stringify(valid.error.issues.slice(0, 3))}`);
+    throw new Error(
+      `model ${model.name} produced a malformed result: ${JSON.stringify(valid.error.issues.slice(0, 3))}`,
+    );
   }
 
   // Last boundary: a cancel after this point is too late (the result is being written).
   await stage(STAGES.writing, 0.9);
-  const written = await warehouse.insert("lift_analysis_results", [resultRow(envelope, output.campaign ?? null)]);
+  const written = await warehouse.insert("lift_analysis_results", [
+    resultRow(envelope, output.campaign ?? null),
+  ]);
   let stored = envelope;
   if (written.inserted === 0) {
     // An earlier attempt of this job wrote its result already: that row is the result.
     stored = (await readResult(warehouse, job.workspace_id, job.job_id)) ?? envelope;
-    deps.log.warn("result row existed already; keeping the first", { job_id: job.job_id, attempt: lease.attempt });
+    deps.log.warn("result row existed already; keeping the first", {
+      job_id: job.job_id,
+      attempt: lease.attempt,
+    });
   }
   const done = await deps.jobs.complete(lease, summaryOf(stored.estimates));
   return { envelope: stored, job: done };
@@ -258,7 +287,8 @@ async function withTimeout(model: Model, ctx: ModelContext<unknown>, deps: Worke
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new RunTimeoutError(`the analysis did not finish within ${Math.round(timeoutMs / 1000)} s`)),
+      () =>
+        reject(new RunTimeoutError(`the analysis did not finish within ${Math.round(timeoutMs / 1000)} s`)),
       timeoutMs,
     );
   });
@@ -290,13 +320,19 @@ function checkFinite(output: ModelOutput): void {
       }
     }
   });
-  if (!Number.isInteger(output.n_obs) || output.n_obs < 0) throw new Error(`model output n_obs is ${String(output.n_obs)}`);
+  if (!Number.isInteger(output.n_obs) || output.n_obs < 0)
+    throw new Error(`model output n_obs is ${String(output.n_obs)}`);
 }
 
 function summaryOf(estimates: Estimate[]): JobSummary | null {
   const first = estimates[0];
   if (!first) return null;
-  return { term: first.term, estimate: first.estimate, ci_low: first.ci_low ?? null, ci_high: first.ci_high ?? null };
+  return {
+    term: first.term,
+    estimate: first.estimate,
+    ci_low: first.ci_low ?? null,
+    ci_high: first.ci_high ?? null,
+  };
 }
 
 /** Models report the freshness of their input as a `max_ingested_at` column (or diagnostic). */

@@ -1,4 +1,9 @@
-import { HttpsError, onCall, type CallableRequest, type FunctionsErrorCode } from "firebase-functions/v2/https";
+import {
+  HttpsError,
+  onCall,
+  type CallableRequest,
+  type FunctionsErrorCode,
+} from "firebase-functions/v2/https";
 import { authorizeWorkspace, type Principal } from "../auth/authenticate";
 import type { Job } from "../contracts/job";
 import { runRequestSchema } from "../contracts/job";
@@ -26,9 +31,13 @@ export async function handleRunCallable(request: CallableRequest<unknown>): Prom
   const parsed = runRequestSchema.safeParse(request.data);
   if (!parsed.success) {
     const issues = allIssues(parsed.error);
-    throw new HttpsError("invalid-argument", `invalid run request: ${issues[0]?.path ?? "(root)"}: ${issues[0]?.reason}`, {
-      issues,
-    });
+    throw new HttpsError(
+      "invalid-argument",
+      `invalid run request: ${issues[0]?.path ?? "(root)"}: ${issues[0]?.reason}`,
+      {
+        issues,
+      },
+    );
   }
   const principal: Principal = {
     kind: "user",

@@ -45,7 +45,8 @@ export async function handleRunMessage(event: CloudEvent<MessagePublishedData>):
     return;
   }
   const outcome = await executeJob(json, firebaseRunDeps());
-  if (outcome.kind === "retry") throw new RedeliverError(`job ${outcome.job.job_id}: retrying after: ${outcome.reason}`);
+  if (outcome.kind === "retry")
+    throw new RedeliverError(`job ${outcome.job.job_id}: retrying after: ${outcome.reason}`);
   if (outcome.kind === "busy") {
     throw new RedeliverError(`job ${outcome.job.job_id} is held by another worker; checking again later`);
   }
@@ -56,7 +57,12 @@ export async function handleRunTask(req: Request<unknown>): Promise<void> {
   const services = firebaseServices();
   try {
     const { job, created } = await runRerunTask(req.data, req.id, firebaseRunDeps());
-    services.log.info("scheduled re-run", { job_id: job.job_id, created, task_id: req.id, retry: req.retryCount });
+    services.log.info("scheduled re-run", {
+      job_id: job.job_id,
+      created,
+      task_id: req.id,
+      retry: req.retryCount,
+    });
   } catch (err) {
     if (err instanceof PermanentRerunError) {
       services.log.error("re-run task dropped", { task_id: req.id, err: err.message });

@@ -28,7 +28,11 @@ export class FirestoreJobStore extends TransactionalJobStore {
     return this.db.doc(paths.job(workspaceId, jobId));
   }
 
-  protected async mutate<R>(workspaceId: string, jobId: string, fn: (current: StoredJob | null) => Mutation<R>): Promise<R> {
+  protected async mutate<R>(
+    workspaceId: string,
+    jobId: string,
+    fn: (current: StoredJob | null) => Mutation<R>,
+  ): Promise<R> {
     const ref = this.jobRef(workspaceId, jobId);
     return this.db.runTransaction(async (tx) => {
       const snap = await tx.get(ref);
@@ -54,7 +58,8 @@ export class FirestoreJobStore extends TransactionalJobStore {
         const keySnap = await tx.get(keyRef);
         if (keySnap.exists) {
           const existing = keySnap.data() as { job_id: string; fingerprint: string };
-          if (existing.fingerprint !== idempotency.fingerprint) throw new IdempotencyConflictError(idempotency.key, existing.job_id);
+          if (existing.fingerprint !== idempotency.fingerprint)
+            throw new IdempotencyConflictError(idempotency.key, existing.job_id);
           const first = await tx.get(this.jobRef(job.workspace_id, existing.job_id));
           if (first.exists) return { job: toJob(fromDoc(first.data())), created: false };
         }
@@ -82,5 +87,9 @@ export class FirestoreJobStore extends TransactionalJobStore {
 
 function fromDoc(data: FirebaseFirestore.DocumentData | undefined): StoredJob {
   const d = (data ?? {}) as Partial<StoredJob>;
-  return { ...(d as StoredJob), lease_owner: d.lease_owner ?? null, cancel_requested_at: d.cancel_requested_at ?? null };
+  return {
+    ...(d as StoredJob),
+    lease_owner: d.lease_owner ?? null,
+    cancel_requested_at: d.cancel_requested_at ?? null,
+  };
 }

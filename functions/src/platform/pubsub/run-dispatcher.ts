@@ -6,7 +6,9 @@ import { DispatchUnavailableError, type RunDispatcher } from "../../runs/ports";
 export class PubSubRunDispatcher implements RunDispatcher {
   private readonly topic: Topic;
   constructor(projectId: string, topicName: string) {
-    this.topic = new PubSub({ projectId }).topic(topicName, { batching: { maxMessages: 1, maxMilliseconds: 0 } });
+    this.topic = new PubSub({ projectId }).topic(topicName, {
+      batching: { maxMessages: 1, maxMilliseconds: 0 },
+    });
   }
 
   async dispatch(message: RunMessage): Promise<void> {

@@ -1,5 +1,11 @@
 import type { RunMessage } from "../../contracts/job";
-import { DispatchUnavailableError, type RerunOptions, type RerunScheduler, type RerunTask, type RunDispatcher } from "../ports";
+import {
+  DispatchUnavailableError,
+  type RerunOptions,
+  type RerunScheduler,
+  type RerunTask,
+  type RunDispatcher,
+} from "../ports";
 
 /** Collects dispatched messages; a test (or the local runner) delivers them. */
 export class MemoryRunDispatcher implements RunDispatcher {

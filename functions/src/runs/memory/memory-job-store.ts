@@ -25,7 +25,11 @@ export class MemoryJobStore extends TransactionalJobStore {
     return `${workspaceId}/${jobId}`;
   }
 
-  protected async mutate<R>(workspaceId: string, jobId: string, fn: (current: StoredJob | null) => Mutation<R>): Promise<R> {
+  protected async mutate<R>(
+    workspaceId: string,
+    jobId: string,
+    fn: (current: StoredJob | null) => Mutation<R>,
+  ): Promise<R> {
     await Promise.resolve(); // let concurrent callers interleave between operations, never inside one
     const id = MemoryJobStore.id(workspaceId, jobId);
     const current = this.jobs.get(id);
@@ -41,7 +45,8 @@ export class MemoryJobStore extends TransactionalJobStore {
       const k = `${job.workspace_id}/${idempotency.key}`;
       const existing = this.keys.get(k);
       if (existing) {
-        if (existing.fingerprint !== idempotency.fingerprint) throw new IdempotencyConflictError(idempotency.key, existing.job_id);
+        if (existing.fingerprint !== idempotency.fingerprint)
+          throw new IdempotencyConflictError(idempotency.key, existing.job_id);
         const first = this.jobs.get(MemoryJobStore.id(job.workspace_id, existing.job_id));
         if (first) return { job: toJob(structuredClone(first)), created: false };
       }
@@ -65,7 +70,9 @@ export class MemoryJobStore extends TransactionalJobStore {
       .filter((j) => j.workspace_id === workspaceId)
       .filter((j) => !filter.model || j.model === filter.model)
       .filter((j) => !filter.status || j.status === filter.status)
-      .sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : a.job_id < b.job_id ? 1 : -1))
+      .sort((a, b) =>
+        a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : a.job_id < b.job_id ? 1 : -1,
+      )
       .slice(0, filter.limit)
       .map((j) => toJob(structuredClone(j)));
   }

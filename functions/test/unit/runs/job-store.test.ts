@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { Job } from "../../../src/contracts/job";
 import { MemoryJobStore } from "../../../src/runs/memory";
-import { CancelRequestedError, IdempotencyConflictError, LeaseLostError, type Lease } from "../../../src/runs/ports";
+import {
+  CancelRequestedError,
+  IdempotencyConflictError,
+  LeaseLostError,
+  type Lease,
+} from "../../../src/runs/ports";
 
 const T0 = Date.parse("2026-03-01T00:00:00Z");
 
@@ -50,13 +55,17 @@ describe("MemoryJobStore (shared transitions)", () => {
     );
     expect(outcomes.filter((o) => o.created)).toHaveLength(1);
     expect(new Set(outcomes.map((o) => o.job.job_id)).size).toBe(1);
-    await expect(jobs.create(job("d"), { key: "k", fingerprint: "other" })).rejects.toBeInstanceOf(IdempotencyConflictError);
+    await expect(jobs.create(job("d"), { key: "k", fingerprint: "other" })).rejects.toBeInstanceOf(
+      IdempotencyConflictError,
+    );
   });
 
   it("only one of many concurrent claims wins", async () => {
     const { jobs } = store();
     await jobs.create(job("j"), null);
-    const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => jobs.claim("w", "j", `w${i}`, 1_000, 3)));
+    const claims = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => jobs.claim("w", "j", `w${i}`, 1_000, 3)),
+    );
     expect(claims.filter((c) => c.kind === "claimed")).toHaveLength(1);
     expect(claims.filter((c) => c.kind === "busy")).toHaveLength(9);
   });
@@ -72,7 +81,9 @@ describe("MemoryJobStore (shared transitions)", () => {
     await expect(jobs.acknowledgeCancel(lease)).rejects.toBeInstanceOf(LeaseLostError);
     expect(await jobs.cancel("w", "j")).toMatchObject({ kind: "terminal", job: { status: "succeeded" } });
     expect(await jobs.claim("w", "j", "w2", 1_000, 3)).toMatchObject({ kind: "terminal" });
-    expect(await jobs.failUnclaimed("w", "j", { code: "internal", message: "x" })).toMatchObject({ status: "succeeded" });
+    expect(await jobs.failUnclaimed("w", "j", { code: "internal", message: "x" })).toMatchObject({
+      status: "succeeded",
+    });
     expect(await jobs.get("w", "j")).toMatchObject({ status: "succeeded", attempt: 1, progress: 1 });
   });
 
@@ -107,9 +118,14 @@ describe("MemoryJobStore (shared transitions)", () => {
 
     await jobs.create(job("r"), null);
     const lease = await claimed(jobs, "r");
-    expect(await jobs.cancel("w", "r")).toMatchObject({ kind: "requested", job: { status: "running", stage: "cancelling" } });
+    expect(await jobs.cancel("w", "r")).toMatchObject({
+      kind: "requested",
+      job: { status: "running", stage: "cancelling" },
+    });
     await expect(jobs.checkLease(lease)).rejects.toBeInstanceOf(CancelRequestedError);
-    await expect(jobs.updateStage(lease, "estimating", 0.5, 1_000)).rejects.toBeInstanceOf(CancelRequestedError);
+    await expect(jobs.updateStage(lease, "estimating", 0.5, 1_000)).rejects.toBeInstanceOf(
+      CancelRequestedError,
+    );
     expect(await jobs.acknowledgeCancel(lease)).toMatchObject({ status: "cancelled" });
 
     await jobs.create(job("dead"), null);
@@ -124,7 +140,10 @@ describe("MemoryJobStore (shared transitions)", () => {
     await claimed(jobs, "j");
     await jobs.cancel("w", "j");
     clock.ms += 5_000;
-    expect(await jobs.claim("w", "j", "w2", 1_000, 3)).toMatchObject({ kind: "cancelled", job: { status: "cancelled" } });
+    expect(await jobs.claim("w", "j", "w2", 1_000, 3)).toMatchObject({
+      kind: "cancelled",
+      job: { status: "cancelled" },
+    });
   });
 
   it("stored state cannot be mutated through returned objects", async () => {

@@ -18,14 +18,25 @@ afterEach(() => wh.close());
 describe("runModelLocally", () => {
   it("returns the stored envelope, the same one the API reads", async () => {
     const stages: string[] = [];
-    const envelope = await runModelLocally(wh, "local", "echo", { value: 3 }, {
-      registry: createRegistry([echoModel()]),
-      onStage: (s) => stages.push(s),
-    });
+    const envelope = await runModelLocally(
+      wh,
+      "local",
+      "echo",
+      { value: 3 },
+      {
+        registry: createRegistry([echoModel()]),
+        onStage: (s) => stages.push(s),
+      },
+    );
     expect(resultEnvelopeSchema.parse(envelope)).toEqual(envelope);
     expect(envelope).toMatchObject({ workspace_id: "local", model: "echo", estimates: [{ estimate: 3 }] });
     expect(await readResults(wh, { workspaceId: "local", limit: 10 })).toEqual([envelope]);
-    expect(stages).toEqual(["querying the warehouse", "querying the warehouse", "estimating", "writing results"]);
+    expect(stages).toEqual([
+      "querying the warehouse",
+      "querying the warehouse",
+      "estimating",
+      "writing results",
+    ]);
   });
 
   it("validation errors are HttpErrors with params paths; failures are LocalRunErrors with the code", async () => {
@@ -51,9 +62,13 @@ describe("runModelLocally", () => {
         return defaultOutput(ctx);
       }),
     ]);
-    await expect(runModelLocally(wh, "local", "echo", { value: 1 }, { registry })).resolves.toMatchObject({ model: "echo" });
+    await expect(runModelLocally(wh, "local", "echo", { value: 1 }, { registry })).resolves.toMatchObject({
+      model: "echo",
+    });
     const always = createRegistry([echoModel(async () => Promise.reject(new WarehouseError("down")))]);
-    await expect(runModelLocally(wh, "local", "echo", { value: 1 }, { registry: always })).rejects.toMatchObject({
+    await expect(
+      runModelLocally(wh, "local", "echo", { value: 1 }, { registry: always }),
+    ).rejects.toMatchObject({
       code: "warehouse_error",
     });
   });
@@ -68,7 +83,10 @@ describe("registry", () => {
     expect(await registerModels(wh, "1.2.3", [model])).toEqual({ inserted: 1, duplicates: 0 });
     expect(await registerModels(wh, "1.2.3", [model])).toEqual({ inserted: 0, duplicates: 1 });
     expect(await registerModels(wh, "1.2.4", [model])).toEqual({ inserted: 1, duplicates: 0 });
-    const { rows } = await wh.query({ sql: "SELECT model, code_version, params_schema FROM causal_model_registry ORDER BY code_version", label: "r" });
+    const { rows } = await wh.query({
+      sql: "SELECT model, code_version, params_schema FROM causal_model_registry ORDER BY code_version",
+      label: "r",
+    });
     expect(rows.map((r) => r.code_version)).toEqual(["1.2.3", "1.2.4"]);
     expect(JSON.parse(String(rows[0].params_schema))).toEqual(info.params_schema);
   });

@@ -1,12 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ApiError } from "../../../src/contracts/api";
 import { HttpError } from "../../../src/http/errors";
 import { requestRun, submitRun } from "../../../src/runs/run-service";
 import { runRerunTask, PermanentRerunError } from "../../../src/runs/rerun";
 import { alice, countRows, echoModel, harness, statusRows, WS, type Harness } from "./support";
 
-function httpError(err: unknown): { status: number; body: any } {
+type ErrorBody = ApiError & { error: { issues: Array<{ path: string | null; reason: string }> } };
+
+function httpError(err: unknown): { status: number; body: ErrorBody } {
   expect(err).toBeInstanceOf(HttpError);
-  return (err as HttpError).response as { status: number; body: any };
+  return (err as HttpError).response as { status: number; body: ErrorBody };
 }
 
 describe("requestRun", () => {
@@ -17,7 +20,11 @@ describe("requestRun", () => {
   afterEach(() => h.close());
 
   it("creates a queued job, mirrors it into job_status and dispatches it", async () => {
-    const { job, created } = await requestRun({ workspace_id: WS, model_name: "echo", params: { value: 2 } }, alice, h.deps);
+    const { job, created } = await requestRun(
+      { workspace_id: WS, model_name: "echo", params: { value: 2 } },
+      alice,
+      h.deps,
+    );
     expect(created).toBe(true);
     expect(job).toMatchObject({
       workspace_id: WS,
@@ -56,17 +63,35 @@ describe("requestRun", () => {
   });
 
   it("the same key with a different request is a 409", async () => {
-    await requestRun({ workspace_id: WS, model_name: "echo", params: { value: 2 }, idempotency_key: "k" }, alice, h.deps);
-    const err = await requestRun({ workspace_id: WS, model_name: "echo", params: { value: 3 }, idempotency_key: "k" }, alice, h.deps).catch((e) => e);
+    await requestRun(
+      { workspace_id: WS, model_name: "echo", params: { value: 2 }, idempotency_key: "k" },
+      alice,
+      h.deps,
+    );
+    const err = await requestRun(
+      { workspace_id: WS, model_name: "echo", params: { value: 3 }, idempotency_key: "k" },
+      alice,
+      h.deps,
+    ).catch((e) => e);
     const res = httpError(err);
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe("conflict");
-    expect(res.body.error.issues).toEqual([{ path: "idempotency_key", reason: "already used for a different request" }]);
+    expect(res.body.error.issues).toEqual([
+      { path: "idempotency_key", reason: "already used for a different request" },
+    ]);
   });
 
   it("keys are per workspace, and without a key every request is a new run", async () => {
-    const a = await requestRun({ workspace_id: WS, model_name: "echo", params: { value: 1 }, idempotency_key: "k" }, alice, h.deps);
-    const b = await requestRun({ workspace_id: "ws_other", model_name: "echo", params: { value: 1 }, idempotency_key: "k" }, alice, h.deps);
+    const a = await requestRun(
+      { workspace_id: WS, model_name: "echo", params: { value: 1 }, idempotency_key: "k" },
+      alice,
+      h.deps,
+    );
+    const b = await requestRun(
+      { workspace_id: "ws_other", model_name: "echo", params: { value: 1 }, idempotency_key: "k" },
+      alice,
+      h.deps,
+    );
     const c = await requestRun({ workspace_id: WS, model_name: "echo", params: { value: 1 } }, alice, h.deps);
     const d = await requestRun({ workspace_id: WS, model_name: "echo", params: { value: 1 } }, alice, h.deps);
     expect(new Set([a, b, c, d].map((r) => r.job.job_id)).size).toBe(4);
@@ -74,22 +99,30 @@ describe("requestRun", () => {
 
   it("invalid params are a 400 listing every field path", async () => {
     const err = await requestRun(
-      { workspace_id: WS, model_name: "echo", params: { value: "x", label: "", window: { start: "2026-13-01" } } },
+      {
+        workspace_id: WS,
+        model_name: "echo",
+        params: { value: "x", label: "", window: { start: "2026-13-01" } },
+      },
       alice,
       h.deps,
     ).catch((e) => e);
     const res = httpError(err);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("bad_request");
-    const paths = res.body.error.issues.map((i: { path: string }) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(["params.value", "params.label", "params.window.start", "params.window.end"]));
+    const paths = res.body.error.issues.map((i) => i.path);
+    expect(paths).toEqual(
+      expect.arrayContaining(["params.value", "params.label", "params.window.start", "params.window.end"]),
+    );
     expect(res.body.error.message).toMatch(/^invalid params for model echo: params\./);
     expect(h.dispatcher.messages).toHaveLength(0);
     expect(await h.jobs.list(WS, { limit: 10 })).toEqual([]);
   });
 
   it("an unknown model is a 400 on model_name", async () => {
-    const res = httpError(await requestRun({ workspace_id: WS, model_name: "nope", params: {} }, alice, h.deps).catch((e) => e));
+    const res = httpError(
+      await requestRun({ workspace_id: WS, model_name: "nope", params: {} }, alice, h.deps).catch((e) => e),
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.issues[0]).toMatchObject({ path: "model_name" });
     expect(res.body.error.message).toContain("available: echo");
@@ -100,7 +133,9 @@ describe("requestRun", () => {
     const keyed = { workspace_id: WS, model_name: "echo", params: { value: 1 }, idempotency_key: "retry-me" };
     const r1 = httpError(await requestRun(keyed, alice, h.deps).catch((e) => e));
     expect(r1.status).toBe(503);
-    const unkeyed = httpError(await requestRun({ ...keyed, idempotency_key: undefined }, alice, h.deps).catch((e) => e));
+    const unkeyed = httpError(
+      await requestRun({ ...keyed, idempotency_key: undefined }, alice, h.deps).catch((e) => e),
+    );
     expect(unkeyed.status).toBe(503);
     const jobs = await h.jobs.list(WS, { limit: 10 });
     expect(jobs.map((j) => j.status).sort()).toEqual(["failed", "queued"]);
@@ -118,7 +153,11 @@ describe("scheduled re-runs", () => {
   afterEach(() => h.close());
 
   it("re-runs a saved job's model and params; a redelivered task creates no second job", async () => {
-    const { job } = await submitRun({ workspace_id: WS, model_name: "echo", params: { value: 7 } }, "alice", h.deps);
+    const { job } = await submitRun(
+      { workspace_id: WS, model_name: "echo", params: { value: 7 } },
+      "alice",
+      h.deps,
+    );
     const task = { v: 1, workspace_id: WS, from_job_id: job.job_id };
     const a = await runRerunTask(task, "task-1", h.deps);
     const b = await runRerunTask(task, "task-1", h.deps);
@@ -129,8 +168,12 @@ describe("scheduled re-runs", () => {
   });
 
   it("tasks that can never succeed are permanent errors", async () => {
-    await expect(runRerunTask({ v: 1, workspace_id: WS, from_job_id: "nope" }, "t", h.deps)).rejects.toBeInstanceOf(PermanentRerunError);
-    await expect(runRerunTask({ v: 1, workspace_id: WS }, "t", h.deps)).rejects.toBeInstanceOf(PermanentRerunError);
+    await expect(
+      runRerunTask({ v: 1, workspace_id: WS, from_job_id: "nope" }, "t", h.deps),
+    ).rejects.toBeInstanceOf(PermanentRerunError);
+    await expect(runRerunTask({ v: 1, workspace_id: WS }, "t", h.deps)).rejects.toBeInstanceOf(
+      PermanentRerunError,
+    );
     await expect(
       runRerunTask({ v: 1, workspace_id: WS, model_name: "echo", params: { value: "x" } }, "t", h.deps),
     ).rejects.toBeInstanceOf(PermanentRerunError);

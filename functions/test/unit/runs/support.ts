@@ -55,7 +55,13 @@ export async function defaultOutput(ctx: ModelContext<z.infer<typeof echoParams>
     p_value: 0.01,
     relative_estimate: v / 10,
   };
-  return { estimates: [estimate], diagnostics: { rows: rows[0]?.n ?? 0 }, n_obs: 42, warnings: ["a warning"], campaign: "spring" };
+  return {
+    estimates: [estimate],
+    diagnostics: { rows: rows[0]?.n ?? 0 },
+    n_obs: 42,
+    warnings: ["a warning"],
+    campaign: "spring",
+  };
 }
 
 export interface Harness {
@@ -100,7 +106,10 @@ export async function harness(models: Model[], config: Partial<WorkerDeps["confi
 }
 
 export async function countRows(h: Harness, table: string, where = "TRUE"): Promise<number> {
-  const { rows } = await h.warehouse.query<{ n: number }>({ sql: `SELECT count(*) AS n FROM ${table} WHERE ${where}`, label: "count" });
+  const { rows } = await h.warehouse.query<{ n: number }>({
+    sql: `SELECT count(*) AS n FROM ${table} WHERE ${where}`,
+    label: "count",
+  });
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -119,4 +128,3 @@ export function gate(): { wait: Promise<void>; open(): void } {
   const wait = new Promise<void>((r) => (open = r));
   return { wait, open };
 }
-

@@ -31,12 +31,26 @@ describe("executeJob", () => {
       model_version: "0.0.1",
       params: { value: 2, label: "att" },
       estimates: [
-        { term: "att", estimate: 2, std_error: 0.5, ci_low: 1, ci_high: 3, p_value: 0.01, df: null, relative_estimate: 0.2 },
+        {
+          term: "att",
+          estimate: 2,
+          std_error: 0.5,
+          ci_low: 1,
+          ci_high: 3,
+          p_value: 0.01,
+          df: null,
+          relative_estimate: 0.2,
+        },
       ],
       diagnostics: { rows: 3 },
       n_obs: 42,
       warnings: ["a warning"],
-      data_snapshot: { row_counts: { probe: 1 }, max_ingested_at: "2026-02-01T10:00:00.000Z", query_bytes: 0, warehouse: "duckdb" },
+      data_snapshot: {
+        row_counts: { probe: 1 },
+        max_ingested_at: "2026-02-01T10:00:00.000Z",
+        query_bytes: 0,
+        warehouse: "duckdb",
+      },
       created_at: "2026-03-01T12:00:00.000Z",
     });
     // What the API reads back from the warehouse is the very same envelope.
@@ -52,7 +66,10 @@ describe("executeJob", () => {
       finished_at: "2026-03-01T12:00:00.000Z",
     });
     expect(await statusRows(h, job.job_id)).toEqual(["queued#0", "running#1", "succeeded#1"]);
-    const { rows } = await h.warehouse.query({ sql: "SELECT campaign FROM lift_analysis_results", label: "c" });
+    const { rows } = await h.warehouse.query({
+      sql: "SELECT campaign FROM lift_analysis_results",
+      label: "c",
+    });
     expect(rows).toEqual([{ campaign: "spring" }]);
   });
 
@@ -60,7 +77,11 @@ describe("executeJob", () => {
     const model = echoModel();
     h = await harness([model]);
     const { job, message } = await queue();
-    const outcomes = await Promise.all([executeJob(message, h.deps), executeJob(message, h.deps), executeJob(message, h.deps)]);
+    const outcomes = await Promise.all([
+      executeJob(message, h.deps),
+      executeJob(message, h.deps),
+      executeJob(message, h.deps),
+    ]);
     expect(outcomes.map((o) => o.kind).sort()).toEqual(["busy", "busy", "succeeded"]);
     expect(model.runs).toBe(1);
     expect(await countRows(h, "lift_analysis_results")).toBe(1);
@@ -117,7 +138,10 @@ describe("executeJob", () => {
       h.clock.advance(61_000);
     }
     const outcome = await executeJob(message, h.deps);
-    expect(outcome).toMatchObject({ kind: "failed", job: { status: "failed", attempt: 2, error: { code: "timeout" } } });
+    expect(outcome).toMatchObject({
+      kind: "failed",
+      job: { status: "failed", attempt: 2, error: { code: "timeout" } },
+    });
   });
 
   it("warehouse errors are retried until max_attempts, then the job fails with warehouse_error", async () => {
@@ -127,16 +151,28 @@ describe("executeJob", () => {
     h = await harness([model], { maxAttempts: 3 });
     const { job, message } = await queue();
     const first = await executeJob(message, h.deps);
-    expect(first).toMatchObject({ kind: "retry", job: { status: "running", attempt: 1, lease_expires_at: null } });
+    expect(first).toMatchObject({
+      kind: "retry",
+      job: { status: "running", attempt: 1, lease_expires_at: null },
+    });
     // The released lease lets the redelivery re-claim at once.
     expect(await executeJob(message, h.deps)).toMatchObject({ kind: "retry", job: { attempt: 2 } });
     const last = await executeJob(message, h.deps);
-    expect(last).toMatchObject({ kind: "failed", job: { status: "failed", attempt: 3, error: { code: "warehouse_error" } } });
+    expect(last).toMatchObject({
+      kind: "failed",
+      job: { status: "failed", attempt: 3, error: { code: "warehouse_error" } },
+    });
     if (last.kind === "failed") expect(last.job.error?.message).toContain("connection reset");
     expect(model.runs).toBe(3);
     expect(await executeJob(message, h.deps)).toMatchObject({ kind: "skipped", reason: "terminal" });
     expect(await countRows(h, "lift_analysis_results")).toBe(0);
-    expect(await statusRows(h, job.job_id)).toEqual(["queued#0", "running#1", "running#2", "running#3", "failed#3"]);
+    expect(await statusRows(h, job.job_id)).toEqual([
+      "queued#0",
+      "running#1",
+      "running#2",
+      "running#3",
+      "failed#3",
+    ]);
   });
 
   it("a transient warehouse error then success", async () => {
@@ -149,7 +185,10 @@ describe("executeJob", () => {
     ]);
     const { message } = await queue();
     expect((await executeJob(message, h.deps)).kind).toBe("retry");
-    expect(await executeJob(message, h.deps)).toMatchObject({ kind: "succeeded", job: { attempt: 2, error: null } });
+    expect(await executeJob(message, h.deps)).toMatchObject({
+      kind: "succeeded",
+      job: { attempt: 2, error: null },
+    });
   });
 
   it("a ModelFailure ends the job with its code and message (no retry)", async () => {
@@ -161,14 +200,19 @@ describe("executeJob", () => {
     const outcome = await executeJob(message, h.deps);
     expect(outcome).toMatchObject({
       kind: "failed",
-      job: { status: "failed", error: { code: "insufficient_data", message: "no treated units have post-period data" } },
+      job: {
+        status: "failed",
+        error: { code: "insufficient_data", message: "no treated units have post-period data" },
+      },
     });
     const { rows } = await h.warehouse.query({
       sql: "SELECT error_code, error_message FROM job_status WHERE status = 'failed' AND job_id = $j",
       params: { j: job.job_id },
       label: "err",
     });
-    expect(rows).toEqual([{ error_code: "insufficient_data", error_message: "no treated units have post-period data" }]);
+    expect(rows).toEqual([
+      { error_code: "insufficient_data", error_message: "no treated units have post-period data" },
+    ]);
     expect(await executeJob(message, h.deps)).toMatchObject({ kind: "skipped", reason: "terminal" });
     expect(model.runs).toBe(1);
   });
@@ -250,7 +294,10 @@ describe("executeJob", () => {
     const model = echoModel();
     h = await harness([model]);
     const { job, message } = await queue();
-    expect(await h.jobs.cancel(WS, job.job_id)).toMatchObject({ kind: "cancelled", job: { status: "cancelled" } });
+    expect(await h.jobs.cancel(WS, job.job_id)).toMatchObject({
+      kind: "cancelled",
+      job: { status: "cancelled" },
+    });
     expect(await executeJob(message, h.deps)).toMatchObject({ kind: "skipped", reason: "terminal" });
     expect(model.runs).toBe(0);
   });
@@ -258,13 +305,19 @@ describe("executeJob", () => {
   it("a run past its time budget fails with timeout", async () => {
     h = await harness([echoModel(() => new Promise(() => undefined))], { timeoutMs: 20 });
     const { message } = await queue();
-    expect(await executeJob(message, h.deps)).toMatchObject({ kind: "failed", job: { error: { code: "timeout" } } });
+    expect(await executeJob(message, h.deps)).toMatchObject({
+      kind: "failed",
+      job: { error: { code: "timeout" } },
+    });
   });
 
   it("malformed messages and unknown jobs are acknowledged", async () => {
     h = await harness([echoModel()]);
     expect(await executeJob({ v: 2 }, h.deps)).toMatchObject({ kind: "skipped", reason: "invalid_message" });
-    expect(await executeJob({ v: 1, workspace_id: WS, job_id: "nope" }, h.deps)).toMatchObject({ kind: "skipped", reason: "missing" });
+    expect(await executeJob({ v: 1, workspace_id: WS, job_id: "nope" }, h.deps)).toMatchObject({
+      kind: "skipped",
+      reason: "missing",
+    });
   });
 
   it("params that no longer validate fail with invalid_params", async () => {
