@@ -130,8 +130,9 @@ export function ApiKeys({ keys, onCreate, onRevoke }: ApiKeysProps) {
                         type="button"
                         className="btn btn--small"
                         onClick={() => setConfirming(k.key_id)}
+                        aria-label={`Revoke ${k.name}`}
                       >
-                        Revoke<span className="visually-hidden"> {k.name}</span>
+                        Revoke
                       </button>
                     )}
                   </td>

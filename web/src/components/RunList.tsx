@@ -126,12 +126,9 @@ export function RunList({ jobs, workspaceId, me, now = Date.now(), onCancel, onR
                     className="btn btn--small btn--danger"
                     disabled={busy?.has(id)}
                     onClick={() => onCancel(job)}
+                    aria-label={`Cancel ${job.model} run ${id}`}
                   >
                     Cancel
-                    <span className="visually-hidden">
-                      {" "}
-                      {job.model} run {id}
-                    </span>
                   </button>
                 ) : null}
                 {!active && onRerun ? (
@@ -140,12 +137,9 @@ export function RunList({ jobs, workspaceId, me, now = Date.now(), onCancel, onR
                     className="btn btn--small"
                     disabled={busy?.has(id)}
                     onClick={() => onRerun(job)}
+                    aria-label={`Re-run ${job.model} run ${id}`}
                   >
                     Re-run
-                    <span className="visually-hidden">
-                      {" "}
-                      {job.model} run {id}
-                    </span>
                   </button>
                 ) : null}
               </td>

@@ -566,7 +566,7 @@ function VariantField({
     <fieldset
       className={`fieldset fieldset--variant${error ? " field--invalid" : ""}`}
       data-path={pathKey(path)}
-      id={id}
+      id={`${id}-group`}
     >
       {path.length > 0 ? (
         <legend>
@@ -576,7 +576,7 @@ function VariantField({
       ) : null}
       {schema.description ? <p className="hint">{schema.description}</p> : null}
       <div className="field">
-        <label htmlFor={selectId}>{path.length ? `${label}: kind` : "Kind of input"}</label>
+        <label htmlFor={selectId}>{path.length ? `${label}: type` : "Input type"}</label>
         <select
           id={selectId}
           value={present ? String(chosen) : ""}

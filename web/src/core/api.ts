@@ -112,7 +112,11 @@ export class ApiClient {
         const e = parsed.data.error;
         throw new ApiRequestError(res.status, e.code, e.message, e.issues ?? []);
       }
-      throw new ApiRequestError(res.status, "unknown", `The API answered ${res.status} ${res.statusText}`.trim());
+      throw new ApiRequestError(
+        res.status,
+        "unknown",
+        `The API answered ${res.status} ${res.statusText}`.trim(),
+      );
     }
     return json as T;
   }
@@ -124,10 +128,15 @@ export class ApiClient {
     return this.request<Job>("POST", "/analysis/run", body);
   }
   cancel(workspaceId: string, jobId: string) {
-    return this.request<Job>("POST", `/analysis/${encodeURIComponent(jobId)}/cancel`, { workspace_id: workspaceId });
+    return this.request<Job>("POST", `/analysis/${encodeURIComponent(jobId)}/cancel`, {
+      workspace_id: workspaceId,
+    });
   }
   job(workspaceId: string, jobId: string) {
-    return this.request<Job>("GET", `/jobs/${encodeURIComponent(jobId)}?${qs({ workspace_id: workspaceId })}`);
+    return this.request<Job>(
+      "GET",
+      `/jobs/${encodeURIComponent(jobId)}?${qs({ workspace_id: workspaceId })}`,
+    );
   }
   results(workspaceId: string, jobId: string) {
     return this.request<{ results: ResultEnvelope[] }>(

@@ -18,7 +18,8 @@ export function estimatesToCsv(estimates: readonly Estimate[]): string {
   }
   const columns = [...CORE, ...extras];
   const lines = [columns.join(",")];
-  for (const e of estimates) lines.push(columns.map((c) => cell((e as Record<string, unknown>)[c])).join(","));
+  for (const e of estimates)
+    lines.push(columns.map((c) => cell((e as Record<string, unknown>)[c])).join(","));
   return lines.join("\r\n") + "\r\n";
 }
 

@@ -67,7 +67,9 @@ export function eventStudy(diagnostics: unknown): EventStudy | null {
   coefficients.sort((a, b) => a.relative_period - b.relative_period);
   const t = es.pretrend_test;
   const pretrend_test =
-    isObject(t) && num(t.statistic) && num(t.p_value) ? { statistic: t.statistic, p_value: t.p_value, df: numOrNull(t.df) } : null;
+    isObject(t) && num(t.statistic) && num(t.p_value)
+      ? { statistic: t.statistic, p_value: t.p_value, df: numOrNull(t.df) }
+      : null;
   if (!coefficients.length && !pretrend_test) return null;
   return { coefficients, pretrend_test };
 }
@@ -75,8 +77,12 @@ export function eventStudy(diagnostics: unknown): EventStudy | null {
 /** Diagnostics that no chart draws, shown as plain key/value rows (numbers and short strings only). */
 export function scalarDiagnostics(diagnostics: unknown): Array<[string, string | number | boolean]> {
   if (!isObject(diagnostics)) return [];
+  const charted = new Set(["parallel_trends", "event_study"]);
   return Object.entries(diagnostics).filter(
     (e): e is [string, string | number | boolean] =>
-      typeof e[1] === "number" || typeof e[1] === "boolean" || (typeof e[1] === "string" && e[1].length <= 200),
+      !charted.has(e[0]) &&
+      (typeof e[1] === "number" ||
+        typeof e[1] === "boolean" ||
+        (typeof e[1] === "string" && e[1].length <= 200)),
   );
 }

@@ -1,8 +1,4 @@
-import {
-  onSnapshot,
-  type DocumentReference,
-  type Query,
-} from "firebase/firestore";
+import { onSnapshot, type DocumentReference, type Query } from "firebase/firestore";
 import { useEffect, useState } from "react";
 
 export interface Live<T> {

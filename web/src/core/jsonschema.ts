@@ -123,20 +123,29 @@ export function unwrap(schema: JSONSchema, root: JSONSchema): JSONSchema {
 }
 
 /** Constant-valued properties (up to two levels deep) that tell an anyOf alternative apart. */
-export function discriminators(s: JSONSchema, root: JSONSchema, prefix: Path = [], depth = 0): Array<{ path: Path; value: unknown }> {
+export function discriminators(
+  s: JSONSchema,
+  root: JSONSchema,
+  prefix: Path = [],
+  depth = 0,
+): Array<{ path: Path; value: unknown }> {
   const out: Array<{ path: Path; value: unknown }> = [];
   const props = resolve(s, root).properties ?? {};
   for (const [k, raw] of Object.entries(props)) {
     const p = resolve(raw, root);
     if (p.const !== undefined) out.push({ path: [...prefix, k], value: p.const });
     else if (p.enum?.length === 1) out.push({ path: [...prefix, k], value: p.enum[0] });
-    else if (depth < 1 && typesOf(p).includes("object")) out.push(...discriminators(p, root, [...prefix, k], depth + 1));
+    else if (depth < 1 && typesOf(p).includes("object"))
+      out.push(...discriminators(p, root, [...prefix, k], depth + 1));
   }
   return out;
 }
 
 export function humanize(key: string): string {
-  const s = key.replace(/[_-]+/g, " ").replace(/([a-z])([A-Z])/g, "$1 $2").trim();
+  const s = key
+    .replace(/[_-]+/g, " ")
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .trim();
   return s ? s[0].toUpperCase() + s.slice(1) : key;
 }
 
@@ -145,9 +154,10 @@ export function variantLabel(v: JSONSchema, root: JSONSchema, index: number): st
   const s = resolve(v, root);
   if (s.title) return s.title;
   const d = discriminators(s, root);
-  if (d.length) return d.map((x) => `${pathKey(x.path)}: ${String(x.value)}`).join(", ");
+  if (d.length)
+    return d.map((x) => `${humanize(x.path.map(String).join(" "))}: ${String(x.value)}`).join(", ");
   const types = typesOf(s);
-  if (s.enum) return "a listed value";
+  if (s.enum) return `one of ${s.enum.slice(0, 3).map(String).join(", ")}${s.enum.length > 3 ? ", …" : ""}`;
   if (types.includes("object")) {
     const req = s.required ?? Object.keys(s.properties ?? {});
     return req.length ? `with ${req.join(", ")}` : `option ${index + 1}`;
@@ -207,7 +217,7 @@ export function defaultValue(schema: JSONSchema, root: JSONSchema): unknown {
   return undefined;
 }
 
-/** Structural fit of a value to an alternative: consts that disagree, unknown keys, missing required keys. */
+/** Structural misfit of a value to an alternative: consts that disagree, a wrong type, unknown keys. */
 function mismatch(v: JSONSchema, value: unknown, root: JSONSchema): number {
   const s = resolve(v, root);
   let score = 0;
@@ -219,7 +229,6 @@ function mismatch(v: JSONSchema, value: unknown, root: JSONSchema): number {
   if (value !== undefined && types.length && !typeMatches(types, value)) score += 50;
   if (isObject(value) && s.properties) {
     for (const k of Object.keys(value)) if (!(k in s.properties)) score += 10;
-    for (const k of s.required ?? []) if (value[k] === undefined) score += 1;
   }
   return score;
 }
@@ -234,7 +243,8 @@ export function matchVariant(variants: JSONSchema[], value: unknown, root: JSONS
   let best = 0;
   let bestScore = Infinity;
   variants.forEach((v, i) => {
-    const score = mismatch(v, value, root) * 1000 + Object.keys(validate(v, value, root)).length;
+    // Ties (e.g. an empty object fits every alternative) go to the first one.
+    const score = mismatch(v, value, root);
     if (score < bestScore) {
       best = i;
       bestScore = score;
@@ -268,7 +278,13 @@ function describeType(types: string[]): string {
  * Validates a value; returns messages keyed by dotted path ("" for the root).
  * The first problem at each path wins; alternatives are checked against the best-fitting one.
  */
-export function validate(schema: JSONSchema, value: unknown, root: JSONSchema = schema, path: Path = [], errors: Errors = {}): Errors {
+export function validate(
+  schema: JSONSchema,
+  value: unknown,
+  root: JSONSchema = schema,
+  path: Path = [],
+  errors: Errors = {},
+): Errors {
   const add = (p: Path, msg: string) => {
     const k = pathKey(p);
     if (!(k in errors)) errors[k] = msg;
@@ -276,7 +292,8 @@ export function validate(schema: JSONSchema, value: unknown, root: JSONSchema = 
   const s = resolve(schema, root);
   if (value === undefined) return errors;
   if (value === null) {
-    const nullable = allowsNull(s) || (s.anyOf ?? s.oneOf ?? []).some((v) => resolve(v, root).type === "null");
+    const nullable =
+      allowsNull(s) || (s.anyOf ?? s.oneOf ?? []).some((v) => resolve(v, root).type === "null");
     if (!nullable) add(path, "is required");
     return errors;
   }
@@ -311,23 +328,28 @@ export function validate(schema: JSONSchema, value: unknown, root: JSONSchema = 
       add(path, s.pattern.length <= 40 ? `must match ${s.pattern}` : "has an invalid format");
     }
   } else if (typeof value === "number") {
-    if (types.includes("integer") && !types.includes("number") && !Number.isInteger(value)) add(path, "must be a whole number");
+    if (types.includes("integer") && !types.includes("number") && !Number.isInteger(value))
+      add(path, "must be a whole number");
     else if (s.minimum !== undefined && value < s.minimum) add(path, `must be at least ${s.minimum}`);
     else if (s.maximum !== undefined && value > s.maximum) add(path, `must be at most ${s.maximum}`);
-    else if (s.exclusiveMinimum !== undefined && value <= s.exclusiveMinimum) add(path, `must be greater than ${s.exclusiveMinimum}`);
-    else if (s.exclusiveMaximum !== undefined && value >= s.exclusiveMaximum) add(path, `must be less than ${s.exclusiveMaximum}`);
+    else if (s.exclusiveMinimum !== undefined && value <= s.exclusiveMinimum)
+      add(path, `must be greater than ${s.exclusiveMinimum}`);
+    else if (s.exclusiveMaximum !== undefined && value >= s.exclusiveMaximum)
+      add(path, `must be less than ${s.exclusiveMaximum}`);
   } else if (Array.isArray(value)) {
     if (s.minItems !== undefined && value.length < s.minItems) {
       add(path, s.minItems === 1 ? "needs at least one item" : `needs at least ${s.minItems} items`);
     } else if (s.maxItems !== undefined && value.length > s.maxItems) {
       add(path, `takes at most ${s.maxItems} items`);
     }
-    if (s.items) value.forEach((item, i) => validate(s.items as JSONSchema, item, root, [...path, i], errors));
+    if (s.items)
+      value.forEach((item, i) => validate(s.items as JSONSchema, item, root, [...path, i], errors));
   } else if (isObject(value)) {
     const props = s.properties ?? {};
     for (const k of s.required ?? []) {
       if (value[k] === undefined || value[k] === null) {
-        if (!(value[k] === null && allowsNull(resolve(props[k] ?? {}, root)))) add([...path, k], "is required");
+        if (!(value[k] === null && allowsNull(resolve(props[k] ?? {}, root))))
+          add([...path, k], "is required");
       }
     }
     for (const [k, v] of Object.entries(value)) {

@@ -68,7 +68,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [fb.db, user]);
 
   const api = useMemo(
-    () => new ApiClient({ getToken: async () => (fb.auth.currentUser ? fb.auth.currentUser.getIdToken() : null) }),
+    () =>
+      new ApiClient({
+        getToken: async () => (fb.auth.currentUser ? fb.auth.currentUser.getIdToken() : null),
+      }),
     [fb.auth],
   );
 
