@@ -82,16 +82,6 @@ export async function runDid(ctx: ModelContext<DidParams>): Promise<ModelOutput>
   if (s.y_min === s.y_max) {
     throw new ModelFailure("insufficient_data", `the outcome does not vary (every value is ${s.y_min})`);
   }
-  if (se === "cr1") {
-    const g = s.n_clusters ?? 0;
-    if (g < 2) throw new ModelFailure("insufficient_data", `cluster-robust standard errors need at least 2 clusters, found ${g}`);
-    if (g < FEW_CLUSTERS) {
-      warnings.push(
-        `Only ${g} clusters: CR1 standard errors can be too small with fewer than ~${FEW_CLUSTERS} clusters ` +
-          "(Cameron & Miller 2015); consider a wild cluster bootstrap.",
-      );
-    }
-  }
   if (panel.requestedTreatedUnits) {
     const found = new Set((await timed(treatedUnitsQuery(panel))).map((r) => String(r.u)));
     const missing = panel.requestedTreatedUnits.filter((u) => !found.has(u));
@@ -176,6 +166,12 @@ export async function runDid(ctx: ModelContext<DidParams>): Promise<ModelOutput>
   const mainDesign: Design = designKind === "2x2" ? twoByTwoDesign(panel.covariates) : twfeDesign(panel.covariates);
   const main = await fitRegression(run, qctx, mainDesign, { se, alpha: p.alpha });
   const estimates: Estimate[] = reported(main);
+  if (main.nClusters !== null && main.nClusters < FEW_CLUSTERS) {
+    warnings.push(
+      `Only ${main.nClusters} clusters: CR1 standard errors can be too small with fewer than ~${FEW_CLUSTERS} clusters ` +
+        "(Cameron & Miller 2015); consider a wild cluster bootstrap.",
+    );
+  }
   let computeMs = main.timing.computeMs;
   warehouseMs += main.timing.warehouseMs;
 
@@ -255,12 +251,12 @@ function sampleDiagnostics(r: RegressionResult): Record<string, unknown> {
         : r.fixedEffects === "twoway_balanced"
           ? {
               method: "two-way within transformation y - mean_i - mean_t + mean (balanced panel)",
-              absorbed: r.nUnits + r.nPeriods - 1,
+              absorbed: (r.nUnits ?? 0) + (r.nPeriods ?? 0) - 1,
             }
           : {
               method:
                 "unit within transformation + time effects partialled out exactly (Frisch-Waugh-Lovell) (unbalanced panel)",
-              absorbed: r.nUnits + r.nPeriods - 1,
+              absorbed: (r.nUnits ?? 0) + (r.nPeriods ?? 0) - 1,
             },
     balanced: r.fixedEffects === "twoway_balanced" ? true : r.fixedEffects === "twoway_unbalanced" ? false : null,
   };

@@ -2,8 +2,8 @@
  * The analysis panel as SQL: two CTEs, `raw` (every candidate row) and `panel` (rows with all
  * required values), with canonical columns
  *
- *   u   unit key (STRING, NULL when the source has no unit)
- *   g   cluster key (STRING, NULL when there is nothing to cluster on)
+ *   u   unit key (the column's type; NULL when the source has no unit)
+ *   g   cluster key (the column's type; NULL when there is nothing to cluster on)
  *   t   period (DOUBLE, integer-valued; NULL without a time dimension)
  *   y   outcome (DOUBLE)
  *   tr  1 for (ever-)treated units, else 0
@@ -47,7 +47,9 @@ const f = (d: Dialect, e: string) => d.toFloat(e);
 export function tablePanel(p: TableDidParams, dialect: Dialect, opts: PanelOptions = {}): PanelSql {
   const s = p.source;
   const q = (c: string) => dialect.quoteIdent(c);
-  const str = (c: string) => `CAST(${q(c)} AS STRING)`;
+  // Unit and cluster keep their column type: hashing integers is much cheaper than casting
+  // millions of keys to strings, and nothing downstream needs them as strings.
+  const str = (c: string) => q(c);
   const covs = p.covariates ?? [];
   const cluster = s.cluster ?? s.unit;
   const cols = [

@@ -11,7 +11,7 @@
  * same meat; only the scalar factor differs.
  */
 import type { SqlQuery } from "../../warehouse/warehouse";
-import type { Row, QueryResult } from "../../warehouse/warehouse";
+import type { QueryResult, Row } from "../../warehouse/warehouse";
 import {
   coefficientCovariance,
   coefficientTable,
@@ -33,6 +33,8 @@ import {
   designShapeQuery,
   meatQuery,
   timeBlockQueries,
+  WIDE_GRAM_MAX_PERIODS,
+  wideTimeGramQuery,
   type FixedEffectsMethod,
   type QueryContext,
 } from "./sql";
@@ -47,9 +49,11 @@ export interface RegressionResult {
   table: CoefficientRow[];
   n: number;
   k: number;
-  nUnits: number;
-  nPeriods: number;
-  nClusters: number;
+  /** Units and periods of a fixed-effects sample (null without fixed effects). */
+  nUnits: number | null;
+  nPeriods: number | null;
+  /** Clusters (cr1 only). */
+  nClusters: number | null;
   fixedEffects: FixedEffectsMethod;
   ssr: number;
   /** Time spent in the warehouse (sum of the queries' own elapsed times) and on the client. */
@@ -73,6 +77,8 @@ export async function fitRegression(
     alpha: number;
     /** Tests only: use this fixed-effects method instead of the one the panel's shape calls for. */
     forceFixedEffects?: FixedEffectsMethod;
+    /** Tests only: the largest T for the wide time Gram query (0 forces the self-join). */
+    wideGramMaxPeriods?: number;
   },
 ): Promise<RegressionResult> {
   let warehouseMs = 0;
@@ -92,28 +98,22 @@ export async function fitRegression(
     }
   };
 
-  const [shape] = await q(designShapeQuery(ctx, design));
-  const n = num(shape.n);
-  const nUnits = num(shape.n_units);
-  const nPeriods = num(shape.n_periods);
-  const nClusters = num(shape.n_clusters);
-  const nCells = num(shape.n_cells);
   const p = design.regressors.length;
   let fe: FixedEffectsMethod = "none";
+  let nUnits: number | null = null;
+  let nPeriods: number | null = null;
   if (design.fixedEffects) {
-    fe = n === nUnits * nPeriods && nCells === n ? "twoway_balanced" : "twoway_unbalanced";
+    const [shape] = await q(designShapeQuery(ctx, design));
+    const nShape = num(shape.n);
+    nUnits = num(shape.n_units);
+    nPeriods = num(shape.n_periods);
+    fe = nShape === nUnits * nPeriods && num(shape.n_cells) === nShape ? "twoway_balanced" : "twoway_unbalanced";
     if (opts.forceFixedEffects === "twoway_unbalanced") fe = opts.forceFixedEffects;
+    if (nPeriods < 2) {
+      throw new ModelFailure("insufficient_data", `${design.kind}: only ${nPeriods} period in the sample; fixed effects need at least two`);
+    }
   }
-  const k = design.fixedEffects ? p + nUnits + nPeriods - 1 : p;
-  if (!(n > k)) {
-    throw new ModelFailure(
-      "insufficient_data",
-      `${design.kind}: ${n} observations for ${k} parameters (${p} regressors${design.fixedEffects ? ` + ${nUnits} unit and ${nPeriods} time effects` : ""}); need more observations than parameters`,
-    );
-  }
-  if (opts.se === "cr1" && nClusters < 2) {
-    throw new ModelFailure("insufficient_data", `cluster-robust standard errors need at least 2 clusters, found ${nClusters}`);
-  }
+  const k = design.fixedEffects ? p + (nUnits as number) + (nPeriods as number) - 1 : p;
 
   // Pass 1: cross-products.
   const [cp] = await q(crossProductsQuery(ctx, design, fe));
@@ -122,13 +122,34 @@ export async function fitRegression(
   let xty = names.map((_, j) => num(cp[`xty_${j}`]));
   const rawSs = names.map((_, j) => num(cp[`raw_${j}`]));
   assertFinite([...xtx.flat(), ...xty, ...rawSs], "cross-products");
+  const n = num(cp.n);
+  if (!(n > k)) {
+    throw new ModelFailure(
+      "insufficient_data",
+      `${design.kind}: ${n} observations for ${k} parameters (${p} regressors${design.fixedEffects ? ` + ${nUnits} unit and ${nPeriods} time effects` : ""}); need more observations than parameters`,
+    );
+  }
 
   let timeEffects: { t: number; theta: number; pi: number[] }[] | undefined;
   let partial: ReturnType<typeof partialOut> | undefined;
   let periods: number[] = [];
   if (fe === "twoway_unbalanced") {
     const tq = timeBlockQueries(ctx, design);
-    const [sums, gram] = [await q(tq.sums), await q(tq.ztz)];
+    const sums = await q(tq.sums);
+    const sorted = sums.map((r) => num(r.t)).sort((a, b) => a - b);
+    let gram: Row[];
+    if (sorted.length <= (opts.wideGramMaxPeriods ?? WIDE_GRAM_MAX_PERIODS)) {
+      const [w] = await q(wideTimeGramQuery(ctx, design, sorted));
+      gram = [];
+      for (let a = 0; a < sorted.length; a++) {
+        for (let b = a; b < sorted.length; b++) {
+          gram.push({ s: sorted[a], r: sorted[b], w: w[`w_${a}_${b}`] });
+          if (a !== b) gram.push({ s: sorted[b], r: sorted[a], w: w[`w_${a}_${b}`] });
+        }
+      }
+    } else {
+      gram = await q(tq.ztz);
+    }
     compute(() => {
       // Time dummies for every period but the first (the reference absorbed by the unit effects).
       periods = sums.map((r) => num(r.t)).sort((a, b) => a - b);
@@ -189,6 +210,10 @@ export async function fitRegression(
   if (!Number.isFinite(ssr) || (meat && !meat.flat().every(Number.isFinite))) {
     throw new ModelFailure("numerical_error", `${design.kind}: residual sums are not finite`);
   }
+  const nClusters = meatKind === "cluster" ? num(mr.n_clusters) : null;
+  if (nClusters !== null && nClusters < 2) {
+    throw new ModelFailure("insufficient_data", `cluster-robust standard errors need at least 2 clusters, found ${nClusters}`);
+  }
 
   return compute(() => {
     let covariance: CovarianceResult;
@@ -200,7 +225,7 @@ export async function fitRegression(
         ssr,
         n,
         k,
-        clusters: meatKind === "cluster" ? num(mr.n_clusters) : nClusters,
+        clusters: nClusters ?? undefined,
       });
     } catch (e) {
       if (e instanceof CovarianceError) throw new ModelFailure("insufficient_data", e.message);

@@ -45,3 +45,23 @@ describe("TWFE on an unbalanced panel", () => {
     expectClose(w.chi2_p_value, ref.pretrend!.chi2_p_value, 1e-6, "chi2 p");
   });
 });
+
+describe("the time Gram matrix of the FWL path", () => {
+  it("wide (pivot per unit) and self-join queries give statsmodels' numbers", async () => {
+    const { fitRegression } = await import("../../../../src/models/did/regression");
+    const { twfeDesign } = await import("../../../../src/models/did/design");
+    const { tablePanel } = await import("../../../../src/models/did/panel");
+    const { parseDidParams } = await import("../../../../src/models/did/run");
+    const params = parseDidParams({ source, covariates: ["x1"] });
+    const panel = tablePanel(params as Parameters<typeof tablePanel>[0], wh.dialect);
+    const ctx = { dialect: wh.dialect, panelCtes: panel.ctes, params: panel.params };
+    const ref = refCase("unbalanced_twfe_cov_cr1");
+    for (const wideGramMaxPeriods of [0, 64]) {
+      const r = await fitRegression((q) => wh.query(q), ctx, twfeDesign(["x1"]), { se: "cr1", alpha: 0.05, wideGramMaxPeriods });
+      expect(r.fixedEffects).toBe("twoway_unbalanced");
+      expectClose(r.table[0].estimate, ref.terms.att.estimate, 1e-6, `att (wide max ${wideGramMaxPeriods})`);
+      expectClose(r.table[0].std_error, ref.terms.att.std_error, 1e-6, `att se (wide max ${wideGramMaxPeriods})`);
+      expectClose(r.table[1].std_error, ref.terms.x1.std_error, 1e-6, `x1 se (wide max ${wideGramMaxPeriods})`);
+    }
+  });
+});
