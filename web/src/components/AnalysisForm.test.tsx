@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { ApiRequestError } from "../core/api";
 import type { JSONSchema } from "../core/jsonschema";
-import didSchema from "../test/fixtures/did-params.schema.json";
+import { didSchema } from "../test/fixtures/did-schema";
 import { AnalysisForm } from "./AnalysisForm";
 
 const schema: JSONSchema = {
@@ -119,7 +119,7 @@ describe("AnalysisForm (schema-driven)", () => {
   it("handles the DiD params schema (anyOf alternatives, records, optional objects, lists of objects)", async () => {
     const onSubmit = vi.fn().mockResolvedValue(undefined);
     const user = userEvent.setup();
-    render(<AnalysisForm schema={didSchema as JSONSchema} onSubmit={onSubmit} />);
+    render(<AnalysisForm schema={didSchema} onSubmit={onSubmit} />);
     await user.selectOptions(screen.getByLabelText("Input type"), "Source kind: events");
     const outcome = screen.getByRole("group", { name: "Outcome" });
     await user.selectOptions(within(outcome).getByLabelText(/^Kind/), "event_count");

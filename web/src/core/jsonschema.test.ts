@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import didSchema from "../test/fixtures/did-params.schema.json";
+import { didSchema } from "../test/fixtures/did-schema";
 import {
   defaultValue,
   issueKey,
@@ -63,7 +63,7 @@ describe("validate", () => {
   });
 
   it("validates anyOf against the best-fitting alternative (zod's DiD params)", () => {
-    const root = didSchema as JSONSchema;
+    const root = didSchema;
     const events = {
       source: { kind: "events" },
       outcome: { kind: "event_count" },
@@ -90,12 +90,12 @@ describe("validate", () => {
 describe("form helpers", () => {
   it("builds defaults from defaults, consts and required members", () => {
     expect(defaultValue(schema, schema)).toEqual({ alpha: 0.05 });
-    const root = didSchema as JSONSchema;
+    const root = didSchema;
     expect(defaultValue(root, root)).toEqual({ source: { kind: "table" }, alpha: 0.05 });
   });
 
   it("labels and matches alternatives", () => {
-    const root = didSchema as JSONSchema;
+    const root = didSchema;
     const [table, events] = root.anyOf!;
     expect(variantLabel(table, root, 0)).toBe("Source kind: table");
     expect(variantLabel(events, root, 1)).toBe("Source kind: events");
