@@ -16,7 +16,26 @@ export default defineConfig({
       "/v1": { target: apiTarget, changeOrigin: true },
     },
   },
-  build: { outDir: "dist", emptyOutDir: true, sourcemap: true },
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    sourcemap: true,
+    // The Firebase SDK alone is ~500 kB minified; it is split into its own long-cached chunk.
+    chunkSizeWarningLimit: 700,
+    rolldownOptions: {
+      output: {
+        advancedChunks: {
+          groups: [
+            { name: "firebase", test: /node_modules[\\/](@firebase|firebase)[\\/]/ },
+            {
+              name: "charts",
+              test: /node_modules[\\/](recharts|d3-|victory-vendor|@reduxjs|immer|reselect)/,
+            },
+          ],
+        },
+      },
+    },
+  },
   test: {
     environment: "jsdom",
     globals: true,

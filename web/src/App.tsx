@@ -1,12 +1,21 @@
+import { lazy, Suspense, type ReactNode } from "react";
 import { Navigate, Route, Routes } from "react-router";
 import { Skeleton } from "./components/ui";
 import { useSession } from "./core/session";
-import { IngestionPage } from "./pages/Ingestion";
 import { LAST_WORKSPACE_KEY, Layout } from "./pages/Layout";
-import { NewAnalysisPage } from "./pages/NewAnalysis";
-import { RunDetailPage } from "./pages/RunDetail";
 import { RunsPage } from "./pages/Runs";
 import { SignIn } from "./pages/SignIn";
+
+// Pages with charts (recharts) or the form load on demand; the runs list is the landing page.
+const RunDetailPage = lazy(() => import("./pages/RunDetail").then((m) => ({ default: m.RunDetailPage })));
+const NewAnalysisPage = lazy(() =>
+  import("./pages/NewAnalysis").then((m) => ({ default: m.NewAnalysisPage })),
+);
+const IngestionPage = lazy(() => import("./pages/Ingestion").then((m) => ({ default: m.IngestionPage })));
+
+const page = (el: ReactNode) => (
+  <Suspense fallback={<Skeleton lines={6} label="Loading page" />}>{el}</Suspense>
+);
 
 /** `/` goes to the last workspace used (if still yours), else the first. */
 function Home() {
@@ -45,9 +54,9 @@ export function App() {
       <Route path="/w/:workspace" element={<Layout />}>
         <Route index element={<Navigate to="runs" replace />} />
         <Route path="runs" element={<RunsPage />} />
-        <Route path="runs/:jobId" element={<RunDetailPage />} />
-        <Route path="new" element={<NewAnalysisPage />} />
-        <Route path="ingestion" element={<IngestionPage />} />
+        <Route path="runs/:jobId" element={page(<RunDetailPage />)} />
+        <Route path="new" element={page(<NewAnalysisPage />)} />
+        <Route path="ingestion" element={page(<IngestionPage />)} />
       </Route>
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>
