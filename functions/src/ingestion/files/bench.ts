@@ -10,7 +10,12 @@ export function sampleEventLine(i: number): string {
     timestamp: 1_700_000_000_000 + i * 17,
     workspace: "ws_bench",
     context: { utm_source: "google", utm_campaign: `spring_${i % 13}`, locale: "en-US" },
-    properties: { plan: i % 3 === 0 ? "pro" : "free", revenue: (i % 1000) / 10, items: [{ sku: `A${i % 500}`, qty: 1 + (i % 4) }], beta: i % 2 === 0 },
+    properties: {
+      plan: i % 3 === 0 ? "pro" : "free",
+      revenue: (i % 1000) / 10,
+      items: [{ sku: `A${i % 500}`, qty: 1 + (i % 4) }],
+      beta: i % 2 === 0,
+    },
   });
 }
 
@@ -22,9 +27,14 @@ export function ndjsonBlock(lines: number, offset = 0): Buffer {
 }
 
 /** Yield `repeat` copies of `block` in `chunkSize` slices (like a file/network stream). */
-export async function* repeatBlock(block: Buffer, repeat: number, chunkSize = 64 * 1024): AsyncGenerator<Buffer> {
+export async function* repeatBlock(
+  block: Buffer,
+  repeat: number,
+  chunkSize = 64 * 1024,
+): AsyncGenerator<Buffer> {
   for (let r = 0; r < repeat; r++) {
-    for (let p = 0; p < block.length; p += chunkSize) yield block.subarray(p, Math.min(p + chunkSize, block.length));
+    for (let p = 0; p < block.length; p += chunkSize)
+      yield block.subarray(p, Math.min(p + chunkSize, block.length));
   }
 }
 
@@ -38,12 +48,20 @@ interface BenchResult {
   cpuSeconds: number;
 }
 
-async function run(label: string, source: AsyncIterable<Buffer>, name: string, bytes: number): Promise<BenchResult> {
+async function run(
+  label: string,
+  source: AsyncIterable<Buffer>,
+  name: string,
+  bytes: number,
+): Promise<BenchResult> {
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
   let rows = 0;
   let ok = 0;
-  for await (const batch of readRows(source, name, { maxDecompressedBytes: 4 * 1024 ** 3, maxCompressionRatio: 1000 })) {
+  for await (const batch of readRows(source, name, {
+    maxDecompressedBytes: 4 * 1024 ** 3,
+    maxCompressionRatio: 1000,
+  })) {
     rows += batch.length;
     for (const r of batch) if (r.ok) ok++;
   }
@@ -74,7 +92,9 @@ export async function benchReaders(total = 1_000_000): Promise<void> {
   const repeat = Math.max(1, Math.round(total / blockLines));
   const block = ndjsonBlock(blockLines);
   const n = blockLines * repeat;
-  console.log(`readers: ${n.toLocaleString("en-US")} NDJSON lines, avg ${(block.length / blockLines).toFixed(0)} bytes/line, node ${process.version}`);
+  console.log(
+    `readers: ${n.toLocaleString("en-US")} NDJSON lines, avg ${(block.length / blockLines).toFixed(0)} bytes/line, node ${process.version}`,
+  );
 
   // Warm-up (JIT) on a small run.
   await run("warmup", repeatBlock(block, 2), "warm.ndjson", block.length * 2);
@@ -88,18 +108,31 @@ export async function benchReaders(total = 1_000_000): Promise<void> {
     let rows = 0;
     for (let r = 0; r < repeat; r++) for (const l of text) if (JSON.parse(l) !== null) rows++;
     const c = process.cpuUsage(c0);
-    report({ label: "JSON.parse only", rows, ok: rows, bytes: block.length * repeat, seconds: Number(process.hrtime.bigint() - t0) / 1e9, cpuSeconds: (c.user + c.system) / 1e6 });
+    report({
+      label: "JSON.parse only",
+      rows,
+      ok: rows,
+      bytes: block.length * repeat,
+      seconds: Number(process.hrtime.bigint() - t0) / 1e9,
+      cpuSeconds: (c.user + c.system) / 1e6,
+    });
   }
   report(await run("ndjson", repeatBlock(block, repeat), "bench.ndjson", block.length * repeat));
 
   const gz = gzipSync(block);
   report(await run("ndjson.gz", repeatBlock(gz, repeat), "bench.ndjson.gz", block.length * repeat));
 
-  const header = "event,user_id,anonymous_id,timestamp,workspace,context.utm_source,context.utm_campaign,revenue,properties\n";
+  const header =
+    "event,user_id,anonymous_id,timestamp,workspace,context.utm_source,context.utm_campaign,revenue,properties\n";
   const csvLines: string[] = [];
   for (let i = 0; i < blockLines; i++) {
-    const props = JSON.stringify({ plan: i % 3 === 0 ? "pro" : "free", items: [{ sku: `A${i % 500}`, qty: 1 }] }).replace(/"/g, '""');
-    csvLines.push(`page_view,u_${100000 + i},a_${i.toString(36)},${1_700_000_000_000 + i},ws_bench,google,"spring, ${i % 13}",${(i % 1000) / 10},"${props}"`);
+    const props = JSON.stringify({
+      plan: i % 3 === 0 ? "pro" : "free",
+      items: [{ sku: `A${i % 500}`, qty: 1 }],
+    }).replace(/"/g, '""');
+    csvLines.push(
+      `page_view,u_${100000 + i},a_${i.toString(36)},${1_700_000_000_000 + i},ws_bench,google,"spring, ${i % 13}",${(i % 1000) / 10},"${props}"`,
+    );
   }
   const csvBlock = Buffer.from(csvLines.join("\n") + "\n");
   const csvSource = (async function* () {

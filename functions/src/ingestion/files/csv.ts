@@ -1,6 +1,15 @@
 import { isUtf8 } from "node:buffer";
 import { FileReadError } from "./errors";
-import { clipReason, firstInvalidUtf8, headOf, isBlank, parseJsonObject, rawFromBytes, truncateRaw, utf8Strict } from "./text";
+import {
+  clipReason,
+  firstInvalidUtf8,
+  headOf,
+  isBlank,
+  parseJsonObject,
+  rawFromBytes,
+  truncateRaw,
+  utf8Strict,
+} from "./text";
 import type { FileRow, RowParser } from "./types";
 
 const NL = 0x0a;
@@ -63,24 +72,29 @@ export function parseCsvFields(s: string, delim: string): ParsedFields {
   let i = 0;
   for (;;) {
     if (i < n && s.charCodeAt(i) === QUOTE) {
-      let value = "";
       let j = i + 1;
+      let doubled = false;
+      let close: number;
       for (;;) {
-        const q = s.indexOf('"', j);
-        if (q < 0) return { error: `unterminated quoted field in column ${fields.length + 1}`, column: fields.length };
-        value += s.slice(j, q);
-        if (s.charCodeAt(q + 1) === QUOTE) {
-          value += '"';
-          j = q + 2;
+        close = s.indexOf('"', j);
+        if (close < 0)
+          return { error: `unterminated quoted field in column ${fields.length + 1}`, column: fields.length };
+        if (s.charCodeAt(close + 1) === QUOTE) {
+          doubled = true;
+          j = close + 2;
           continue;
         }
-        j = q + 1;
         break;
       }
-      fields.push(value);
+      const inner = s.slice(i + 1, close);
+      fields.push(doubled ? inner.replaceAll('""', '"') : inner);
+      j = close + 1;
       if (j === n) return fields;
       if (s[j] !== delim) {
-        return { error: `unexpected character after closing quote in column ${fields.length}`, column: fields.length - 1 };
+        return {
+          error: `unexpected character after closing quote in column ${fields.length}`,
+          column: fields.length - 1,
+        };
       }
       i = j + 1;
       continue;
@@ -108,8 +122,13 @@ function buildColumns(names: string[]): Column[] {
     seen.add(name);
     const segs = name.split(".");
     for (const seg of segs) {
-      if (seg === "") throw new FileReadError("bad_header", `invalid column name "${clipReason(name)}" (empty path segment)`);
-      if (FORBIDDEN_SEGMENTS.has(seg)) throw new FileReadError("bad_header", `forbidden column name "${clipReason(name)}"`);
+      if (seg === "")
+        throw new FileReadError(
+          "bad_header",
+          `invalid column name "${clipReason(name)}" (empty path segment)`,
+        );
+      if (FORBIDDEN_SEGMENTS.has(seg))
+        throw new FileReadError("bad_header", `forbidden column name "${clipReason(name)}"`);
     }
     let kind: ColumnKind = "plain";
     if (name === "revenue") kind = "revenue";
@@ -123,7 +142,10 @@ function buildColumns(names: string[]): Column[] {
     for (let len = 1; len < c.path.length; len++) {
       const prefix = c.path.slice(0, len).join(".");
       if (seen.has(prefix)) {
-        throw new FileReadError("bad_header", `column "${clipReason(prefix)}" conflicts with "${clipReason(c.name)}"`);
+        throw new FileReadError(
+          "bad_header",
+          `column "${clipReason(prefix)}" conflicts with "${clipReason(c.name)}"`,
+        );
       }
     }
   }
@@ -393,12 +415,16 @@ export class CsvParser implements RowParser {
       s = utf8Strict.decode(rec);
     } catch {
       const bad = firstInvalidUtf8(rec);
-      throw new FileReadError("not_utf8_header", `CSV header is not valid UTF-8 (byte offset ${this.recStart + Math.max(bad, 0)})`);
+      throw new FileReadError(
+        "not_utf8_header",
+        `CSV header is not valid UTF-8 (byte offset ${this.recStart + Math.max(bad, 0)})`,
+      );
     }
     if (isBlank(s)) return; // leading blank lines before the header
     const delim = detectDelimiter(s);
     const fields = parseCsvFields(s, delim);
-    if (!Array.isArray(fields)) throw new FileReadError("bad_header", `malformed header row: ${fields.error}`);
+    if (!Array.isArray(fields))
+      throw new FileReadError("bad_header", `malformed header row: ${fields.error}`);
     this.columns = buildColumns(fields);
     this.delim = delim;
     this.sep.fill(0);
@@ -434,7 +460,14 @@ export class CsvParser implements RowParser {
     const fields = parseCsvFields(s, this.delim);
     if (!Array.isArray(fields)) {
       const col = columns[fields.column];
-      out.push({ index, line, ok: false, path: col ? col.name : null, reason: fields.error, raw: truncateRaw(s) });
+      out.push({
+        index,
+        line,
+        ok: false,
+        path: col ? col.name : null,
+        reason: fields.error,
+        raw: truncateRaw(s),
+      });
       return;
     }
     if (fields.length !== columns.length) {

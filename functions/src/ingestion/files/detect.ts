@@ -43,7 +43,8 @@ export function detectFormat(name: string, firstBytes?: Uint8Array): FileFormat 
   if (NDJSON_EXT.has(ext)) return "ndjson";
   if (!firstBytes || firstBytes.length === 0 || isGzipMagic(firstBytes)) return null;
   let i = 0;
-  if (firstBytes.length >= 3 && firstBytes[0] === 0xef && firstBytes[1] === 0xbb && firstBytes[2] === 0xbf) i = 3;
+  if (firstBytes.length >= 3 && firstBytes[0] === 0xef && firstBytes[1] === 0xbb && firstBytes[2] === 0xbf)
+    i = 3;
   while (i < firstBytes.length) {
     const c = firstBytes[i];
     if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) break;

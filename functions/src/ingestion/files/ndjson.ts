@@ -195,7 +195,14 @@ export class NdjsonParser implements RowParser {
     const index = this.index++;
     // Cheap bound first: a UTF-16 unit is at most 3 UTF-8 bytes.
     if (len * 3 > this.maxLineBytes && Buffer.byteLength(s, "utf8") > this.maxLineBytes) {
-      out.push({ index, line, ok: false, path: null, reason: `line exceeds maxLineBytes (${this.maxLineBytes} bytes)`, raw: truncateRaw(s) });
+      out.push({
+        index,
+        line,
+        ok: false,
+        path: null,
+        reason: `line exceeds maxLineBytes (${this.maxLineBytes} bytes)`,
+        raw: truncateRaw(s),
+      });
       return;
     }
     let v: unknown;
@@ -203,7 +210,14 @@ export class NdjsonParser implements RowParser {
       try {
         v = JSON.parse(s);
       } catch (e) {
-        out.push({ index, line, ok: false, path: null, reason: clipReason(`invalid JSON: ${(e as Error).message}`), raw: truncateRaw(s) });
+        out.push({
+          index,
+          line,
+          ok: false,
+          path: null,
+          reason: clipReason(`invalid JSON: ${(e as Error).message}`),
+          raw: truncateRaw(s),
+        });
         return;
       }
     } else {
@@ -215,16 +229,37 @@ export class NdjsonParser implements RowParser {
           return val;
         });
       } catch (e) {
-        out.push({ index, line, ok: false, path: null, reason: clipReason(`invalid JSON: ${(e as Error).message}`), raw: truncateRaw(s) });
+        out.push({
+          index,
+          line,
+          ok: false,
+          path: null,
+          reason: clipReason(`invalid JSON: ${(e as Error).message}`),
+          raw: truncateRaw(s),
+        });
         return;
       }
       if (forbidden) {
-        out.push({ index, line, ok: false, path: null, reason: 'forbidden key "__proto__"', raw: truncateRaw(s) });
+        out.push({
+          index,
+          line,
+          ok: false,
+          path: null,
+          reason: 'forbidden key "__proto__"',
+          raw: truncateRaw(s),
+        });
         return;
       }
     }
     if (v === null || typeof v !== "object" || Array.isArray(v)) {
-      out.push({ index, line, ok: false, path: null, reason: "each line must be a JSON object", raw: truncateRaw(s) });
+      out.push({
+        index,
+        line,
+        ok: false,
+        path: null,
+        reason: "each line must be a JSON object",
+        raw: truncateRaw(s),
+      });
       return;
     }
     out.push({ index, line, ok: true, value: v as Record<string, unknown>, raw: truncateRaw(s) });

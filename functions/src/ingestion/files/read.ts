@@ -4,7 +4,14 @@ import { FileReadError } from "./errors";
 import { NdjsonParser } from "./ndjson";
 import { PeekableSource, capPlain, gunzipCapped, openSource, type ByteSource } from "./source";
 import { hasUtf8Bom } from "./text";
-import { DEFAULT_BATCH_SIZE, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_REJECTED_ROWS, type FileReadOptions, type FileRow, type RowParser } from "./types";
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_MAX_REJECTED_ROWS,
+  type FileReadOptions,
+  type FileRow,
+  type RowParser,
+} from "./types";
 
 /** Bytes inspected to sniff the format when the name does not tell. */
 const SNIFF_BYTES = 4096;
@@ -13,7 +20,11 @@ const PARSE_SLICE = 64 * 1024;
 /** A batch is also flushed once this many input bytes went into it (bounds memory with huge rows). */
 const BATCH_MAX_BYTES = 8 * 1024 * 1024;
 
-function checkOptions(opts: FileReadOptions): { maxLineBytes: number; batchSize: number; maxRejected: number } {
+function checkOptions(opts: FileReadOptions): {
+  maxLineBytes: number;
+  batchSize: number;
+  maxRejected: number;
+} {
   const { maxDecompressedBytes, maxCompressionRatio } = opts;
   if (!(typeof maxDecompressedBytes === "number" && maxDecompressedBytes > 0)) {
     throw new RangeError("maxDecompressedBytes must be a positive number");
@@ -22,11 +33,14 @@ function checkOptions(opts: FileReadOptions): { maxLineBytes: number; batchSize:
     throw new RangeError("maxCompressionRatio must be a number ≥ 1");
   }
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  if (!(Number.isInteger(maxLineBytes) && maxLineBytes > 0)) throw new RangeError("maxLineBytes must be a positive integer");
+  if (!(Number.isInteger(maxLineBytes) && maxLineBytes > 0))
+    throw new RangeError("maxLineBytes must be a positive integer");
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
-  if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new RangeError("batchSize must be a positive integer");
+  if (!(Number.isInteger(batchSize) && batchSize > 0))
+    throw new RangeError("batchSize must be a positive integer");
   const maxRejected = opts.maxRejectedRows ?? DEFAULT_MAX_REJECTED_ROWS;
-  if (!(typeof maxRejected === "number" && maxRejected >= 0)) throw new RangeError("maxRejectedRows must be a number ≥ 0");
+  if (!(typeof maxRejected === "number" && maxRejected >= 0))
+    throw new RangeError("maxRejectedRows must be a number ≥ 0");
   return { maxLineBytes, batchSize, maxRejected };
 }
 
@@ -43,7 +57,11 @@ function checkOptions(opts: FileReadOptions): { maxLineBytes: number; batchSize:
  *   caller: treat the file as all-or-nothing.
  * - Breaking out of the iteration closes (destroys) the source.
  */
-export async function* readRows(input: ByteSource, name: string, opts: FileReadOptions): AsyncGenerator<FileRow[]> {
+export async function* readRows(
+  input: ByteSource,
+  name: string,
+  opts: FileReadOptions,
+): AsyncGenerator<FileRow[]> {
   const { maxLineBytes, batchSize, maxRejected } = checkOptions(opts);
   const raw = new PeekableSource(openSource(input));
   let decoded: PeekableSource | null = null;
@@ -55,7 +73,10 @@ export async function* readRows(input: ByteSource, name: string, opts: FileReadO
     if (compressed === undefined) {
       compressed = isGzipMagic(magic);
       if (!compressed && hasGzipSuffix(name)) {
-        throw new FileReadError("corrupt_gzip", `"${name}" has a .gz name but is not gzip data (pass compressed: false if it was transparently decompressed)`);
+        throw new FileReadError(
+          "corrupt_gzip",
+          `"${name}" has a .gz name but is not gzip data (pass compressed: false if it was transparently decompressed)`,
+        );
       }
     }
     const bytes = compressed
@@ -67,7 +88,10 @@ export async function* readRows(input: ByteSource, name: string, opts: FileReadO
     if (first.length === 0) throw new FileReadError("empty", "file is empty");
     const format = opts.format ?? detectFormat(name, first);
     if (format === null) {
-      throw new FileReadError("unsupported_format", `cannot determine the format of "${name}" (expected .csv, .ndjson, .jsonl or .json with one object per line)`);
+      throw new FileReadError(
+        "unsupported_format",
+        `cannot determine the format of "${name}" (expected .csv, .ndjson, .jsonl or .json with one object per line)`,
+      );
     }
     if (format === "ndjson" && firstSignificantByte(first) === 0x5b /* [ */) {
       throw new FileReadError(
@@ -77,7 +101,8 @@ export async function* readRows(input: ByteSource, name: string, opts: FileReadO
     }
 
     const bom = hasUtf8Bom(first) ? 3 : 0;
-    const parser: RowParser = format === "csv" ? new CsvParser(maxLineBytes, bom) : new NdjsonParser(maxLineBytes, bom);
+    const parser: RowParser =
+      format === "csv" ? new CsvParser(maxLineBytes, bom) : new NdjsonParser(maxLineBytes, bom);
 
     let batch: FileRow[] = [];
     let batchBytes = 0;
@@ -101,13 +126,17 @@ export async function* readRows(input: ByteSource, name: string, opts: FileReadO
         if (bom) chunk = chunk.subarray(bom);
       }
       for (let p = 0; p < chunk.length; p += PARSE_SLICE) {
-        const piece = p === 0 && chunk.length <= PARSE_SLICE ? chunk : chunk.subarray(p, Math.min(p + PARSE_SLICE, chunk.length));
+        const piece =
+          p === 0 && chunk.length <= PARSE_SLICE
+            ? chunk
+            : chunk.subarray(p, Math.min(p + PARSE_SLICE, chunk.length));
         const before = batch.length;
         parser.push(piece, batch);
         countRejected(before);
         batchBytes += piece.length;
         if (batch.length >= batchSize || batchBytes >= BATCH_MAX_BYTES) {
-          const full = batchBytes >= BATCH_MAX_BYTES ? batch.length : batch.length - (batch.length % batchSize);
+          const full =
+            batchBytes >= BATCH_MAX_BYTES ? batch.length : batch.length - (batch.length % batchSize);
           for (let k = 0; k < full; k += batchSize) yield batch.slice(k, Math.min(k + batchSize, full));
           batch = full === batch.length ? [] : batch.slice(full);
           batchBytes = 0;

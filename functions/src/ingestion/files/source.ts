@@ -20,7 +20,9 @@ function toBuffer(c: unknown): Buffer {
   if (Buffer.isBuffer(c)) return c;
   if (c instanceof Uint8Array) return Buffer.from(c.buffer, c.byteOffset, c.byteLength);
   if (typeof c === "string") return Buffer.from(c, "utf8");
-  throw new TypeError(`file source yielded a ${c === null ? "null" : typeof c} chunk; expected Buffer/Uint8Array`);
+  throw new TypeError(
+    `file source yielded a ${c === null ? "null" : typeof c} chunk; expected Buffer/Uint8Array`,
+  );
 }
 
 /** Iterator over Buffers from any async iterable / Node readable stream. */
@@ -135,7 +137,10 @@ export async function* gunzipCapped(
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
       total += chunk.length;
       if (total > maxBytes) {
-        throw new FileReadError("too_large", `decompressed data exceeds maxDecompressedBytes (${maxBytes} bytes)`);
+        throw new FileReadError(
+          "too_large",
+          `decompressed data exceeds maxDecompressedBytes (${maxBytes} bytes)`,
+        );
       }
       if (total > GZIP_RATIO_GRACE_BYTES) {
         const consumed = Math.max(gunzip.bytesWritten, 1);

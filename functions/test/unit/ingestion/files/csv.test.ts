@@ -46,13 +46,21 @@ describe("CSV reader", () => {
 
   it("rejects text after a closing quote", async () => {
     const rows = await readAll(b('a,b\n"x"y,1\nok,2\n'), "x.csv");
-    expect(rows[0]).toMatchObject({ ok: false, path: "a", reason: "unexpected character after closing quote in column 1" });
+    expect(rows[0]).toMatchObject({
+      ok: false,
+      path: "a",
+      reason: "unexpected character after closing quote in column 1",
+    });
     expect(rows[1]).toMatchObject({ ok: true, value: { a: "ok", b: "2" } });
   });
 
   it("rejects rows with the wrong number of columns", async () => {
     const rows = await readAll(b("a,b,c\n1,2\n1,2,3,4\n1,2,3\n"), "x.csv");
-    expect(rows.map((r) => (r.ok ? "ok" : r.reason))).toEqual(["expected 3 columns, found 2", "expected 3 columns, found 4", "ok"]);
+    expect(rows.map((r) => (r.ok ? "ok" : r.reason))).toEqual([
+      "expected 3 columns, found 2",
+      "expected 3 columns, found 4",
+      "ok",
+    ]);
     expect(rows[0]).toMatchObject({ index: 0, line: 2, path: null, raw: "1,2" });
   });
 
@@ -87,7 +95,9 @@ describe("CSV reader", () => {
 
   it("maps dotted headers to nested objects and parses a properties JSON column", async () => {
     const csv =
-      'event,context.utm_source,context.page.path,traits.plan,properties\n' + 'buy,google,/p,pro,"{""plan"":""pro"",""seats"":3,""tags"":[""a""]}"\n' + "view,,,,\n";
+      "event,context.utm_source,context.page.path,traits.plan,properties\n" +
+      'buy,google,/p,pro,"{""plan"":""pro"",""seats"":3,""tags"":[""a""]}"\n' +
+      "view,,,,\n";
     const rows = await readAll(b(csv), "x.csv");
     expect(values(rows)).toEqual([
       {
@@ -106,7 +116,10 @@ describe("CSV reader", () => {
   });
 
   it("rejects a properties cell that is not a JSON object, with path 'properties'", async () => {
-    const rows = await readAll(b('event,properties\na,"[1,2]"\nb,{oops}\nc,"{""__proto__"":{}}"\nd,"{}"\n'), "x.csv");
+    const rows = await readAll(
+      b('event,properties\na,"[1,2]"\nb,{oops}\nc,"{""__proto__"":{}}"\nd,"{}"\n'),
+      "x.csv",
+    );
     expect(rows.map((r) => (r.ok ? "ok" : `${r.path}: ${r.reason.split(":")[0]}`))).toEqual([
       "properties: properties must be a JSON object",
       "properties: invalid JSON",
@@ -125,7 +138,13 @@ describe("CSV reader", () => {
     const rows = await readAll(b(csv), "x.csv");
     expect(values(rows)).toEqual([
       { event: "a", revenue: 19.99, timestamp: 1700000000123, quantity: "3", properties: { price: "1.5" } },
-      { event: "b", revenue: -2000, timestamp: "2024-01-02T03:04:05Z", quantity: "007", properties: { price: "x" } },
+      {
+        event: "b",
+        revenue: -2000,
+        timestamp: "2024-01-02T03:04:05Z",
+        quantity: "007",
+        properties: { price: "x" },
+      },
       { event: "c", revenue: "1.2.3", timestamp: "17e5" },
       { event: "d", revenue: "0x10", timestamp: "99999999999999999" },
     ]);
@@ -148,7 +167,10 @@ describe("CSV reader", () => {
   });
 
   it("tolerates a UTF-8 BOM before the header", async () => {
-    const rows = await readAll(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), b("event,n\nx,1\n")]), "x.csv");
+    const rows = await readAll(
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), b("event,n\nx,1\n")]),
+      "x.csv",
+    );
     expect(values(rows)).toEqual([{ event: "x", n: "1" }]);
   });
 
@@ -163,7 +185,12 @@ describe("CSV reader", () => {
     for (const chunks of [[data], chunked(data, 1)]) {
       const rows = await readAll(chunks, "x.csv");
       expect(rows).toHaveLength(2);
-      expect(rows[0]).toMatchObject({ index: 0, line: 2, ok: false, reason: `not valid UTF-8 (byte offset ${head.length})` });
+      expect(rows[0]).toMatchObject({
+        index: 0,
+        line: 2,
+        ok: false,
+        reason: `not valid UTF-8 (byte offset ${head.length})`,
+      });
       expect(rows[1]).toMatchObject({ index: 1, line: 4, ok: true, value: { a: "2", b: "ü" } });
     }
   });
@@ -175,7 +202,11 @@ describe("CSV reader", () => {
     const data = b(csv);
     const whole = await readAll(data, "x.csv");
     expect(whole.map((r) => r.ok)).toEqual([true, true, false, true, true]);
-    expect(values(whole)[0]).toEqual({ name: "Zoë 😀", note: 'a "quoted"; value\r\nspanning lines', properties: { k: "中文" } });
+    expect(values(whole)[0]).toEqual({
+      name: "Zoë 😀",
+      note: 'a "quoted"; value\r\nspanning lines',
+      properties: { k: "中文" },
+    });
     expect(values(whole)[3]).toEqual({ name: 'x"', note: '"', properties: {} });
     expect(values(whole)[4]).toEqual({ name: "last", note: 'ends with quote"' });
     for (const size of [1, 2, 3, 5]) {
@@ -212,7 +243,9 @@ describe("CSV reader", () => {
 
   it("fails with bad_header when the header exceeds maxLineBytes", async () => {
     const header = Array.from({ length: 300 }, (_, i) => `col${i}`).join(",");
-    expect(await readError(chunked(b(`${header}\n`), 64), "x.csv", { maxLineBytes: 1000 })).toMatchObject({ code: "bad_header" });
+    expect(await readError(chunked(b(`${header}\n`), 64), "x.csv", { maxLineBytes: 1000 })).toMatchObject({
+      code: "bad_header",
+    });
   });
 
   it("throws empty when there is no header or no data rows", async () => {

@@ -52,7 +52,11 @@ describe("gzip input", () => {
   it("supports concatenated gzip members (split anywhere, even mid-line)", async () => {
     const whole = Buffer.concat([NDJSON, NDJSON]);
     const cut = 25; // inside the second line
-    const multi = Buffer.concat([gzipSync(whole.subarray(0, cut)), gzipSync(whole.subarray(cut, 60)), gzipSync(whole.subarray(60))]);
+    const multi = Buffer.concat([
+      gzipSync(whole.subarray(0, cut)),
+      gzipSync(whole.subarray(cut, 60)),
+      gzipSync(whole.subarray(60)),
+    ]);
     expect(await readAll(multi, "x.ndjson.gz")).toEqual(await readAll(whole, "x.ndjson"));
     expect(await readAll(chunked(multi, 1), "x.ndjson.gz")).toEqual(await readAll(whole, "x.ndjson"));
   });
@@ -86,7 +90,9 @@ describe("gzip input", () => {
 
   it("fails with too_large when decompressed bytes exceed maxDecompressedBytes", async () => {
     const data = gzipSync(Buffer.concat(Array.from({ length: 2000 }, () => NDJSON)));
-    expect(await readError(data, "x.ndjson.gz", { maxDecompressedBytes: 50_000 })).toMatchObject({ code: "too_large" });
+    expect(await readError(data, "x.ndjson.gz", { maxDecompressedBytes: 50_000 })).toMatchObject({
+      code: "too_large",
+    });
   });
 
   it("stops a real gzip bomb (200 MB of zeros) fast, with bounded memory", async () => {
@@ -104,7 +110,8 @@ describe("gzip input", () => {
     })();
     let error: unknown;
     try {
-      for await (const batch of readRows(source, "bomb.ndjson.gz", { ...LIMITS, maxCompressionRatio: 100 })) void batch;
+      for await (const batch of readRows(source, "bomb.ndjson.gz", { ...LIMITS, maxCompressionRatio: 100 }))
+        void batch;
     } catch (e) {
       error = e;
     }
@@ -156,7 +163,8 @@ describe("gzip input", () => {
 
   it("readError helper sanity: plain source with fromChunks", async () => {
     const rows = [];
-    for await (const batch of readRows(fromChunks([gzipSync(NDJSON)]), "x.ndjson.gz", LIMITS)) rows.push(...batch);
+    for await (const batch of readRows(fromChunks([gzipSync(NDJSON)]), "x.ndjson.gz", LIMITS))
+      rows.push(...batch);
     expect(rows.map((r) => r.ok)).toEqual([true, true, false]);
   });
 });

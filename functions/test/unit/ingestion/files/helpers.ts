@@ -24,13 +24,21 @@ export async function readAll(
   return rows;
 }
 
-export async function readBatches(data: Buffer, name: string, opts: Partial<FileReadOptions> = {}): Promise<FileRow[][]> {
+export async function readBatches(
+  data: Buffer,
+  name: string,
+  opts: Partial<FileReadOptions> = {},
+): Promise<FileRow[][]> {
   const batches: FileRow[][] = [];
   for await (const batch of readRows(fromChunks([data]), name, { ...LIMITS, ...opts })) batches.push(batch);
   return batches;
 }
 
-export async function readError(data: Buffer | Buffer[], name: string, opts: Partial<FileReadOptions> = {}): Promise<unknown> {
+export async function readError(
+  data: Buffer | Buffer[],
+  name: string,
+  opts: Partial<FileReadOptions> = {},
+): Promise<unknown> {
   try {
     await readAll(data, name, opts);
   } catch (e) {

@@ -7,10 +7,19 @@ const b = (s: string) => Buffer.from(s, "utf8");
 
 describe("NDJSON reader", () => {
   it("parses one object per line with 0-based index and 1-based physical line", async () => {
-    const rows = await readAll(b('{"event":"a","n":1}\n{"event":"b","context":{"x":[1,2]}}\n'), "drop.ndjson");
+    const rows = await readAll(
+      b('{"event":"a","n":1}\n{"event":"b","context":{"x":[1,2]}}\n'),
+      "drop.ndjson",
+    );
     expect(rows).toEqual([
       { index: 0, line: 1, ok: true, value: { event: "a", n: 1 }, raw: '{"event":"a","n":1}' },
-      { index: 1, line: 2, ok: true, value: { event: "b", context: { x: [1, 2] } }, raw: '{"event":"b","context":{"x":[1,2]}}' },
+      {
+        index: 1,
+        line: 2,
+        ok: true,
+        value: { event: "b", context: { x: [1, 2] } },
+        raw: '{"event":"b","context":{"x":[1,2]}}',
+      },
     ]);
   });
 
@@ -35,13 +44,19 @@ describe("NDJSON reader", () => {
     expect(rows[2]).toMatchObject({ ok: true, value: { a: 3 } });
   });
 
-  it.each([["[1,2]"], ["42"], ['"str"'], ["null"], ["true"]])("rejects non-object JSON value %s", async (line) => {
-    const rows = await readAll(b(`{"ok":1}\n${line}\n`), "x.ndjson");
-    expect(rows[1]).toMatchObject({ ok: false, reason: "each line must be a JSON object", raw: line });
-  });
+  it.each([["[1,2]"], ["42"], ['"str"'], ["null"], ["true"]])(
+    "rejects non-object JSON value %s",
+    async (line) => {
+      const rows = await readAll(b(`{"ok":1}\n${line}\n`), "x.ndjson");
+      expect(rows[1]).toMatchObject({ ok: false, reason: "each line must be a JSON object", raw: line });
+    },
+  );
 
   it("tolerates a UTF-8 BOM at the start (only there)", async () => {
-    const rows = await readAll(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), b('{"a":1}\n\ufeff{"a":2}\n')]), "x.ndjson");
+    const rows = await readAll(
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), b('{"a":1}\n\ufeff{"a":2}\n')]),
+      "x.ndjson",
+    );
     expect(rows[0]).toMatchObject({ ok: true, value: { a: 1 }, line: 1 });
     expect(rows[1]).toMatchObject({ ok: false, line: 2 });
   });
@@ -53,7 +68,13 @@ describe("NDJSON reader", () => {
       const rows = await readAll(chunks, "x.ndjson");
       expect(rows).toHaveLength(3);
       expect(rows[0]).toMatchObject({ ok: true, value: { a: 1 } });
-      expect(rows[1]).toMatchObject({ index: 1, line: 2, ok: false, path: null, reason: `not valid UTF-8 (byte offset ${prefix.length})` });
+      expect(rows[1]).toMatchObject({
+        index: 1,
+        line: 2,
+        ok: false,
+        path: null,
+        reason: `not valid UTF-8 (byte offset ${prefix.length})`,
+      });
       expect(rows[2]).toMatchObject({ index: 2, line: 3, ok: true, value: { a: "é" } });
     }
   });
@@ -65,7 +86,10 @@ describe("NDJSON reader", () => {
     const rows = await readAll(data, "x.ndjson", { maxRejectedRows: Infinity });
     expect(rows).toHaveLength(200_000);
     expect(rows.every((r) => !r.ok)).toBe(true);
-    expect(rows[199_999]).toMatchObject({ line: 200_000, reason: `not valid UTF-8 (byte offset ${199_999 * 10 + 6})` });
+    expect(rows[199_999]).toMatchObject({
+      line: 200_000,
+      reason: `not valid UTF-8 (byte offset ${199_999 * 10 + 6})`,
+    });
     expect(Date.now() - t0).toBeLessThan(10_000);
   });
 
@@ -77,7 +101,13 @@ describe("NDJSON reader", () => {
   });
 
   it("reports overlong encodings and lone surrogates as invalid UTF-8", async () => {
-    const data = Buffer.concat([b('{"a":"'), Buffer.from([0xc0, 0xaf]), b('"}\n{"a":"'), Buffer.from([0xed, 0xa0, 0x80]), b('"}\n{"a":1}\n')]);
+    const data = Buffer.concat([
+      b('{"a":"'),
+      Buffer.from([0xc0, 0xaf]),
+      b('"}\n{"a":"'),
+      Buffer.from([0xed, 0xa0, 0x80]),
+      b('"}\n{"a":1}\n'),
+    ]);
     const rows = await readAll(data, "x.ndjson");
     expect(rows.map((r) => r.ok)).toEqual([false, false, true]);
     expect(rows[0]).toMatchObject({ reason: "not valid UTF-8 (byte offset 6)" });
@@ -111,7 +141,9 @@ describe("NDJSON reader", () => {
   });
 
   it("rejects an over-long last line without trailing newline", async () => {
-    const rows = await readAll(chunked(b(`{"a":1}\n{"a":"${"y".repeat(3000)}"}`), 100), "x.ndjson", { maxLineBytes: 1000 });
+    const rows = await readAll(chunked(b(`{"a":1}\n{"a":"${"y".repeat(3000)}"}`), 100), "x.ndjson", {
+      maxLineBytes: 1000,
+    });
     expect(rows.map((r) => r.ok)).toEqual([true, false]);
   });
 
@@ -126,7 +158,9 @@ describe("NDJSON reader", () => {
 
   it('rejects objects with a "__proto__" key (also \\u-escaped) and never pollutes prototypes', async () => {
     const rows = await readAll(
-      b('{"__proto__":{"polluted":1}}\n{"a":{"\\u005f_proto__":{"polluted":1}}}\n{"note":"\\u00e9"}\n{"constructor":{"prototype":{"polluted":1}}}\n'),
+      b(
+        '{"__proto__":{"polluted":1}}\n{"a":{"\\u005f_proto__":{"polluted":1}}}\n{"note":"\\u00e9"}\n{"constructor":{"prototype":{"polluted":1}}}\n',
+      ),
       "x.ndjson",
     );
     expect(rows.map((r) => r.ok)).toEqual([false, false, true, true]);
@@ -199,7 +233,9 @@ describe("NDJSON reader", () => {
 
   it("throws too_large when plain input exceeds maxDecompressedBytes", async () => {
     const data = b('{"a":1}\n'.repeat(1000));
-    expect(await readError(chunked(data, 100), "x.ndjson", { maxDecompressedBytes: 4000 })).toMatchObject({ code: "too_large" });
+    expect(await readError(chunked(data, 100), "x.ndjson", { maxDecompressedBytes: 4000 })).toMatchObject({
+      code: "too_large",
+    });
   });
 
   it("sniffs NDJSON from content when the name has no known extension", async () => {
@@ -207,7 +243,11 @@ describe("NDJSON reader", () => {
   });
 
   it("validates options", async () => {
-    await expect(readAll(b("{}"), "x.ndjson", { maxDecompressedBytes: 0 })).rejects.toBeInstanceOf(RangeError);
-    await expect(readAll(b("{}"), "x.ndjson", { maxCompressionRatio: Number.NaN })).rejects.toBeInstanceOf(RangeError);
+    await expect(readAll(b("{}"), "x.ndjson", { maxDecompressedBytes: 0 })).rejects.toBeInstanceOf(
+      RangeError,
+    );
+    await expect(readAll(b("{}"), "x.ndjson", { maxCompressionRatio: Number.NaN })).rejects.toBeInstanceOf(
+      RangeError,
+    );
   });
 });
