@@ -53,15 +53,45 @@ export async function benchDid(): Promise<void> {
     const cases = [
       {
         name: "2x2, 1,000,000 units x 2 periods, CR1 by unit",
-        params: { source: { kind: "table", table: "bench_2x2", outcome: "y", treated: "treated", post: "post", unit: "unit" }, design: "2x2" },
+        params: {
+          source: {
+            kind: "table",
+            table: "bench_2x2",
+            outcome: "y",
+            treated: "treated",
+            post: "post",
+            unit: "unit",
+          },
+          design: "2x2",
+        },
       },
       {
         name: "TWFE, 100,000 units x 20 periods (balanced), CR1 by unit",
-        params: { source: { kind: "table", table: "bench_twfe", outcome: "y", treated: "treated", post: "post", unit: "unit", time: "t" } },
+        params: {
+          source: {
+            kind: "table",
+            table: "bench_twfe",
+            outcome: "y",
+            treated: "treated",
+            post: "post",
+            unit: "unit",
+            time: "t",
+          },
+        },
       },
       {
         name: "TWFE, 100,000 units x 20 periods minus 10% (unbalanced, FWL), CR1 by unit",
-        params: { source: { kind: "table", table: "bench_unbal", outcome: "y", treated: "treated", post: "post", unit: "unit", time: "t" } },
+        params: {
+          source: {
+            kind: "table",
+            table: "bench_unbal",
+            outcome: "y",
+            treated: "treated",
+            post: "post",
+            unit: "unit",
+            time: "t",
+          },
+        },
       },
     ];
     for (const c of cases) {
@@ -73,7 +103,9 @@ export async function benchDid(): Promise<void> {
       const att = out.estimates.find((e) => e.term === "att");
       const queries = log.map((l) => `${l.label} ${l.ms.toFixed(0)}`).join(", ");
       console.log(`\n${c.name}`);
-      console.log(`  att = ${att?.estimate.toFixed(4)} (se ${att?.std_error?.toExponential(3)}), n = ${out.n_obs}`);
+      console.log(
+        `  att = ${att?.estimate.toFixed(4)} (se ${att?.std_error?.toExponential(3)}), n = ${out.n_obs}`,
+      );
       console.log(
         `  request->result ${total.toFixed(0)} ms = warehouse ${timing.warehouse.toFixed(0)} ms + estimation ${timing.compute.toFixed(2)} ms + glue`,
       );

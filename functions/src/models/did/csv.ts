@@ -34,7 +34,10 @@ export async function loadCsvTable(
       params: { path: opts.path },
     });
   } catch (e) {
-    throw new ModelFailure("invalid_params", `could not read ${opts.path}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new ModelFailure(
+      "invalid_params",
+      `could not read ${opts.path}: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   const cols = await warehouse.query({
     label: "did_csv_columns",
@@ -43,10 +46,17 @@ export async function loadCsvTable(
   });
   const columns = cols.rows.map((r) => String(r.column_name));
   if (opts.outcome !== undefined && !columns.includes(opts.outcome)) {
-    throw new ModelFailure("invalid_params", `column ${JSON.stringify(opts.outcome)} is not in ${opts.path} (columns: ${columns.join(", ")})`);
+    throw new ModelFailure(
+      "invalid_params",
+      `column ${JSON.stringify(opts.outcome)} is not in ${opts.path} (columns: ${columns.join(", ")})`,
+    );
   }
-  const out = opts.outcome ? `, SUM(CASE WHEN ${d.quoteIdent(opts.outcome)} IS NULL THEN 1 ELSE 0 END) AS missing` : "";
-  const [c] = (await warehouse.query({ label: "did_csv_count", sql: `SELECT COUNT(*) AS n${out} FROM ${table}` })).rows;
+  const out = opts.outcome
+    ? `, SUM(CASE WHEN ${d.quoteIdent(opts.outcome)} IS NULL THEN 1 ELSE 0 END) AS missing`
+    : "";
+  const [c] = (
+    await warehouse.query({ label: "did_csv_count", sql: `SELECT COUNT(*) AS n${out} FROM ${table}` })
+  ).rows;
   return {
     table: opts.table,
     rows: num(c.n),

@@ -67,7 +67,11 @@ export function eventStudyDesign(es: EventStudyParams, covariates: string[]): De
   const leadTerms: string[] = [];
   for (let k = es.leads; k >= 2; k--) {
     const name = `lead_${k}`;
-    regressors.push({ name, expr: dummy(bin && k === es.leads ? `${rel} <= ${-k}` : `${rel} = ${-k}`), report: true });
+    regressors.push({
+      name,
+      expr: dummy(bin && k === es.leads ? `${rel} <= ${-k}` : `${rel} = ${-k}`),
+      report: true,
+    });
     leadTerms.push(name);
   }
   for (let k = 0; k <= es.lags; k++) {

@@ -50,7 +50,9 @@ export async function runDid(ctx: ModelContext<DidParams>): Promise<ModelOutput>
     se = "cr1";
   } else {
     se = "hc1";
-    warnings.push("No unit or cluster column: standard errors are HC1 (heteroskedasticity-robust), not clustered.");
+    warnings.push(
+      "No unit or cluster column: standard errors are HC1 (heteroskedasticity-robust), not clustered.",
+    );
   }
 
   await ctx.stage("checking the panel", 0.1);
@@ -60,18 +62,32 @@ export async function runDid(ctx: ModelContext<DidParams>): Promise<ModelOutput>
   const missingOutcome = s.n_missing_outcome ?? 0;
   const missingOther = (s.n_raw ?? 0) - n - missingOutcome;
   if (missingOutcome > 0) warnings.push(`Dropped ${missingOutcome} row(s) with a missing outcome.`);
-  if (missingOther > 0) warnings.push(`Dropped ${missingOther} row(s) with a missing unit, time, treatment, cluster or covariate value.`);
-  if (n === 0) throw new ModelFailure("insufficient_data", "no rows to analyse (after dropping rows with missing values)");
+  if (missingOther > 0)
+    warnings.push(
+      `Dropped ${missingOther} row(s) with a missing unit, time, treatment, cluster or covariate value.`,
+    );
+  if (n === 0)
+    throw new ModelFailure(
+      "insufficient_data",
+      "no rows to analyse (after dropping rows with missing values)",
+    );
   if ((s.n_bad_treated ?? 0) > 0 || (panel.timing === "common" && (s.n_bad_post ?? 0) > 0)) {
     throw new ModelFailure("invalid_params", "the treated and post columns must be 0 or 1");
   }
-  if ((s.n_treated_rows ?? 0) === 0) throw new ModelFailure("insufficient_data", "no treated units in the data");
+  if ((s.n_treated_rows ?? 0) === 0)
+    throw new ModelFailure("insufficient_data", "no treated units in the data");
   if ((s.n_control_rows ?? 0) === 0) {
-    if (panel.timing === "common") throw new ModelFailure("insufficient_data", "no control (untreated) units in the data");
-    warnings.push("No never-treated units: the effect is identified only from differences in adoption timing.");
+    if (panel.timing === "common")
+      throw new ModelFailure("insufficient_data", "no control (untreated) units in the data");
+    warnings.push(
+      "No never-treated units: the effect is identified only from differences in adoption timing.",
+    );
   }
   if (panel.hasTime && (s.n_periods ?? 0) < 2) {
-    throw new ModelFailure("insufficient_data", `only ${s.n_periods} period in the data; DID needs at least two`);
+    throw new ModelFailure(
+      "insufficient_data",
+      `only ${s.n_periods} period in the data; DID needs at least two`,
+    );
   }
   if ((s.n_pre ?? 0) === 0 && panel.timing === "common") {
     throw new ModelFailure("insufficient_data", "no pre-treatment observations");
@@ -87,7 +103,9 @@ export async function runDid(ctx: ModelContext<DidParams>): Promise<ModelOutput>
     const missing = panel.requestedTreatedUnits.filter((u) => !found.has(u));
     if (missing.length > 0) {
       const shown = missing.slice(0, 10).join(", ") + (missing.length > 10 ? ", …" : "");
-      warnings.push(`${missing.length} treated unit(s) have no events in the window and are left out: ${shown}.`);
+      warnings.push(
+        `${missing.length} treated unit(s) have no events in the window and are left out: ${shown}.`,
+      );
     }
   }
   if (panel.timing === "staggered" && designKind === "twfe") {
@@ -97,7 +115,9 @@ export async function runDid(ctx: ModelContext<DidParams>): Promise<ModelOutput>
     );
   }
   if (se === "hc1" && designKind === "twfe") {
-    warnings.push("HC1 with unit fixed effects is inconsistent in short panels (Stock & Watson 2008); prefer cr1.");
+    warnings.push(
+      "HC1 with unit fixed effects is inconsistent in short panels (Stock & Watson 2008); prefer cr1.",
+    );
   }
 
   // Event studies on a table with treated/post columns need the common adoption period.
@@ -144,10 +164,27 @@ export async function runDid(ctx: ModelContext<DidParams>): Promise<ModelOutput>
   }
   if (panel.hasTime) {
     const rows = await timed(trendsQuery(panel, dialect));
-    const byT = new Map<number, { period: string | number; t: number; treated_mean: number | null; control_mean: number | null; treated_n: number; control_n: number }>();
+    const byT = new Map<
+      number,
+      {
+        period: string | number;
+        t: number;
+        treated_mean: number | null;
+        control_mean: number | null;
+        treated_n: number;
+        control_n: number;
+      }
+    >();
     for (const r of rows) {
       const t = num(r.t);
-      const entry = byT.get(t) ?? { period: panel.label(t), t, treated_mean: null, control_mean: null, treated_n: 0, control_n: 0 };
+      const entry = byT.get(t) ?? {
+        period: panel.label(t),
+        t,
+        treated_mean: null,
+        control_mean: null,
+        treated_n: 0,
+        control_n: 0,
+      };
       if (num(r.tr) === 1) {
         entry.treated_mean = num(r.mean);
         entry.treated_n = num(r.n);
@@ -163,7 +200,8 @@ export async function runDid(ctx: ModelContext<DidParams>): Promise<ModelOutput>
 
   await ctx.stage("estimating", 0.5);
   const qctx: QueryContext = { dialect, panelCtes: panel.ctes, params: panel.params };
-  const mainDesign: Design = designKind === "2x2" ? twoByTwoDesign(panel.covariates) : twfeDesign(panel.covariates);
+  const mainDesign: Design =
+    designKind === "2x2" ? twoByTwoDesign(panel.covariates) : twfeDesign(panel.covariates);
   const main = await fitRegression(run, qctx, mainDesign, { se, alpha: p.alpha });
   const estimates: Estimate[] = reported(main);
   if (main.nClusters !== null && main.nClusters < FEW_CLUSTERS) {
@@ -186,7 +224,10 @@ export async function runDid(ctx: ModelContext<DidParams>): Promise<ModelOutput>
     estimates.push(
       ...reported(es)
         .filter((e) => /^(lead|lag)_/.test(e.term))
-        .map((e) => ({ ...e, relative_period: e.term.startsWith("lead_") ? -Number(e.term.slice(5)) : Number(e.term.slice(4)) })),
+        .map((e) => ({
+          ...e,
+          relative_period: e.term.startsWith("lead_") ? -Number(e.term.slice(5)) : Number(e.term.slice(4)),
+        })),
     );
     let pretrend: (WaldTest & { null_hypothesis: string; form: string }) | null = null;
     if (design.leadTerms.length > 0) {
@@ -225,7 +266,9 @@ export async function runDid(ctx: ModelContext<DidParams>): Promise<ModelOutput>
   };
   if (designKind === "2x2") {
     out.two_by_two = Object.fromEntries(
-      main.table.filter((r) => r.term.startsWith("_")).map((r) => [r.term.slice(1) === "cons" ? "intercept" : r.term.slice(1), r.estimate]),
+      main.table
+        .filter((r) => r.term.startsWith("_"))
+        .map((r) => [r.term.slice(1) === "cons" ? "intercept" : r.term.slice(1), r.estimate]),
     );
   }
   return { estimates, diagnostics: out, n_obs: main.n, warnings };
@@ -258,7 +301,8 @@ function sampleDiagnostics(r: RegressionResult): Record<string, unknown> {
                 "unit within transformation + time effects partialled out exactly (Frisch-Waugh-Lovell) (unbalanced panel)",
               absorbed: (r.nUnits ?? 0) + (r.nPeriods ?? 0) - 1,
             },
-    balanced: r.fixedEffects === "twoway_balanced" ? true : r.fixedEffects === "twoway_unbalanced" ? false : null,
+    balanced:
+      r.fixedEffects === "twoway_balanced" ? true : r.fixedEffects === "twoway_unbalanced" ? false : null,
   };
 }
 

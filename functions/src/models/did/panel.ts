@@ -131,7 +131,9 @@ export function eventsPanel(p: EventsDidParams, dialect: Dialect, workspaceId: s
     did_end_excl: nextDay(p.end),
   };
   const unitExpr =
-    typeof p.unit === "string" ? dialect.quoteIdent(p.unit) : dialect.jsonString("properties", p.unit.property);
+    typeof p.unit === "string"
+      ? dialect.quoteIdent(p.unit)
+      : dialect.jsonString("properties", p.unit.property);
   if (p.outcome.event_name) params.did_y_event = p.outcome.event_name;
   const covs = p.covariates ?? [];
   covs.forEach((c, i) => {

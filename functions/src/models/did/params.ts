@@ -120,8 +120,25 @@ export const tableParamsSchema = z.object({
   ...commonShape,
 });
 
+/**
+ * A failed union only says "Invalid input"; name the problems of the branch the input asked for
+ * (source.kind "table", else events) so API and CLI users see which field is wrong.
+ */
+function unionMessage(issue: {
+  input?: unknown;
+  errors?: { path: PropertyKey[]; message: string }[][];
+}): string | undefined {
+  if (!issue.errors) return undefined;
+  const kind = (issue.input as { source?: { kind?: unknown } } | null | undefined)?.source?.kind;
+  const branch = issue.errors[kind === "table" ? 0 : 1] ?? [];
+  if (branch.length === 0) return undefined;
+  return branch.map((i) => `${i.path.map(String).join(".") || "params"}: ${i.message}`).join("; ");
+}
+
 export const didParamsSchema = z
-  .union([tableParamsSchema, eventsParamsSchema])
+  .union([tableParamsSchema, eventsParamsSchema], {
+    error: (iss) => unionMessage(iss as Parameters<typeof unionMessage>[0]),
+  })
   .superRefine((p, ctx) => {
     const covNames =
       p.source.kind === "table"
@@ -130,7 +147,11 @@ export const didParamsSchema = z
     const seen = new Set<string>();
     covNames.forEach((name, i) => {
       if (reservedTerm.test(name)) {
-        ctx.addIssue({ code: "custom", path: ["covariates", i], message: `"${name}" is a reserved term name` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["covariates", i],
+          message: `"${name}" is a reserved term name`,
+        });
       }
       if (seen.has(name)) {
         ctx.addIssue({ code: "custom", path: ["covariates", i], message: `duplicate covariate "${name}"` });
@@ -161,16 +182,32 @@ export const didParamsSchema = z
         });
       }
       if (s.first_treated && !hasPanel) {
-        ctx.addIssue({ code: "custom", path: ["source", "first_treated"], message: "first_treated needs unit and time" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["source", "first_treated"],
+          message: "first_treated needs unit and time",
+        });
       }
       if (p.design === "twfe" && !hasPanel) {
-        ctx.addIssue({ code: "custom", path: ["design"], message: "design twfe needs unit and time columns" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["design"],
+          message: "design twfe needs unit and time columns",
+        });
       }
       if (p.event_study && !hasPanel) {
-        ctx.addIssue({ code: "custom", path: ["event_study"], message: "an event study needs unit and time columns" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["event_study"],
+          message: "an event study needs unit and time columns",
+        });
       }
       if (s.first_treated && p.design === "2x2") {
-        ctx.addIssue({ code: "custom", path: ["design"], message: "staggered adoption (first_treated) needs design twfe" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["design"],
+          message: "staggered adoption (first_treated) needs design twfe",
+        });
       }
     }
   });

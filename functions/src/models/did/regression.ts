@@ -107,10 +107,14 @@ export async function fitRegression(
     const nShape = num(shape.n);
     nUnits = num(shape.n_units);
     nPeriods = num(shape.n_periods);
-    fe = nShape === nUnits * nPeriods && num(shape.n_cells) === nShape ? "twoway_balanced" : "twoway_unbalanced";
+    fe =
+      nShape === nUnits * nPeriods && num(shape.n_cells) === nShape ? "twoway_balanced" : "twoway_unbalanced";
     if (opts.forceFixedEffects === "twoway_unbalanced") fe = opts.forceFixedEffects;
     if (nPeriods < 2) {
-      throw new ModelFailure("insufficient_data", `${design.kind}: only ${nPeriods} period in the sample; fixed effects need at least two`);
+      throw new ModelFailure(
+        "insufficient_data",
+        `${design.kind}: only ${nPeriods} period in the sample; fixed effects need at least two`,
+      );
     }
   }
   const k = design.fixedEffects ? p + (nUnits as number) + (nPeriods as number) - 1 : p;
@@ -212,7 +216,10 @@ export async function fitRegression(
   }
   const nClusters = meatKind === "cluster" ? num(mr.n_clusters) : null;
   if (nClusters !== null && nClusters < 2) {
-    throw new ModelFailure("insufficient_data", `cluster-robust standard errors need at least 2 clusters, found ${nClusters}`);
+    throw new ModelFailure(
+      "insufficient_data",
+      `cluster-robust standard errors need at least 2 clusters, found ${nClusters}`,
+    );
   }
 
   return compute(() => {
@@ -261,14 +268,17 @@ export async function fitRegression(
 }
 
 function assertFinite(values: number[], what: string): void {
-  if (!values.every(Number.isFinite)) throw new ModelFailure("numerical_error", `${what} from the warehouse are not finite`);
+  if (!values.every(Number.isFinite))
+    throw new ModelFailure("numerical_error", `${what} from the warehouse are not finite`);
 }
 
 function collinearityFailure(e: unknown, design: Design): unknown {
   if (!(e instanceof SingularMatrixError)) return e;
   const terms = e.columns.map((j) => design.regressors[j]?.name ?? `#${j}`).map(publicName);
   if (e.reason === "zero_column") {
-    const what = design.fixedEffects ? "has no variation left after the unit and time fixed effects" : "is constant zero";
+    const what = design.fixedEffects
+      ? "has no variation left after the unit and time fixed effects"
+      : "is constant zero";
     const hint = terms.some((t) => /^(lead|lag)_/.test(t))
       ? " (no treated observations at that event time: reduce leads/lags)"
       : terms.includes("att")
@@ -276,7 +286,10 @@ function collinearityFailure(e: unknown, design: Design): unknown {
         : "";
     return new ModelFailure("numerical_error", `${design.kind}: ${terms.join(", ")} ${what}${hint}`);
   }
-  return new ModelFailure("numerical_error", `${design.kind}: perfect collinearity among ${terms.join(", ")}`);
+  return new ModelFailure(
+    "numerical_error",
+    `${design.kind}: perfect collinearity among ${terms.join(", ")}`,
+  );
 }
 
 function publicName(name: string): string {

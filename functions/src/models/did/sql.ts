@@ -93,7 +93,11 @@ export function designShapeQuery(ctx: QueryContext, design: Design): SqlQuery {
     label: "did_design_shape",
     params: ctx.params,
     sql:
-      withClause(ctx, designCte(design), `pu AS (SELECT u, COUNT(*) AS c, COUNT(DISTINCT t) AS ct FROM d GROUP BY u)`) +
+      withClause(
+        ctx,
+        designCte(design),
+        `pu AS (SELECT u, COUNT(*) AS c, COUNT(DISTINCT t) AS ct FROM d GROUP BY u)`,
+      ) +
       `SELECT ${f("SUM(c)")} AS n, ${f("COUNT(*)")} AS n_units, ${f("SUM(ct)")} AS n_cells, ` +
       `${f("(SELECT COUNT(DISTINCT t) FROM d)")} AS n_periods FROM pu`,
   };
@@ -129,7 +133,11 @@ export function crossProductsQuery(ctx: QueryContext, design: Design, fe: FixedE
 export function timeBlockQueries(ctx: QueryContext, design: Design): { sums: SqlQuery; ztz: SqlQuery } {
   const p = design.regressors.length;
   const f = ctx.dialect.toFloat;
-  const sums = [`${f("COUNT(*)")} AS n_s`, `SUM(yy) AS sy`, ...Array.from({ length: p }, (_, j) => `SUM(${xx(j)}) AS sx_${j}`)];
+  const sums = [
+    `${f("COUNT(*)")} AS n_s`,
+    `SUM(yy) AS sy`,
+    ...Array.from({ length: p }, (_, j) => `SUM(${xx(j)}) AS sx_${j}`),
+  ];
   return {
     sums: {
       label: "did_time_sums",
@@ -177,8 +185,11 @@ export function wideTimeGramQuery(ctx: QueryContext, design: Design, periods: nu
     label: "did_time_gram_wide",
     params,
     sql:
-      withClause(ctx, designCte(design), `pu AS (SELECT u, ${f("COUNT(*)")} AS ni, ${pivots.join(", ")} FROM d GROUP BY u)`) +
-      `SELECT ${sums.join(", ")} FROM pu`,
+      withClause(
+        ctx,
+        designCte(design),
+        `pu AS (SELECT u, ${f("COUNT(*)")} AS ni, ${pivots.join(", ")} FROM d GROUP BY u)`,
+      ) + `SELECT ${sums.join(", ")} FROM pu`,
   };
 }
 
@@ -235,19 +246,28 @@ export function meatQuery(
     resid = `yy - (${fit}) - th + thbar`;
     xr = (j: number) => `(${xx(j)} - pi_${j} + pibar_${j})`;
   }
-  ctes.push(`r AS (SELECT g, ${resid} AS e${Array.from({ length: p }, (_, j) => `, ${xr(j)} AS xr_${j}`).join("")} FROM ${source})`);
+  ctes.push(
+    `r AS (SELECT g, ${resid} AS e${Array.from({ length: p }, (_, j) => `, ${xr(j)} AS xr_${j}`).join("")} FROM ${source})`,
+  );
 
   const rowAggs = [`SUM(e * e) AS ssr`, `${f("COUNT(*)")} AS n`];
   let sql: string;
   if (meat === "cluster") {
-    ctes.push(`sc AS (SELECT g${Array.from({ length: p }, (_, j) => `, SUM(xr_${j} * e) AS s_${j}`).join("")} FROM r GROUP BY g)`);
+    ctes.push(
+      `sc AS (SELECT g${Array.from({ length: p }, (_, j) => `, SUM(xr_${j} * e) AS s_${j}`).join("")} FROM r GROUP BY g)`,
+    );
     const clusterAggs = [`${f("COUNT(*)")} AS n_clusters`];
-    for (let j = 0; j < p; j++) for (let k = j; k < p; k++) clusterAggs.push(`SUM(s_${j} * s_${k}) AS meat_${j}_${k}`);
-    ctes.push(`ca AS (SELECT ${clusterAggs.join(", ")} FROM sc)`, `ra AS (SELECT ${rowAggs.join(", ")} FROM r)`);
+    for (let j = 0; j < p; j++)
+      for (let k = j; k < p; k++) clusterAggs.push(`SUM(s_${j} * s_${k}) AS meat_${j}_${k}`);
+    ctes.push(
+      `ca AS (SELECT ${clusterAggs.join(", ")} FROM sc)`,
+      `ra AS (SELECT ${rowAggs.join(", ")} FROM r)`,
+    );
     sql = withClause(ctx, ...ctes) + `SELECT * FROM ca CROSS JOIN ra`;
   } else {
     if (meat === "hc") {
-      for (let j = 0; j < p; j++) for (let k = j; k < p; k++) rowAggs.push(`SUM(e * e * xr_${j} * xr_${k}) AS meat_${j}_${k}`);
+      for (let j = 0; j < p; j++)
+        for (let k = j; k < p; k++) rowAggs.push(`SUM(e * e * xr_${j} * xr_${k}) AS meat_${j}_${k}`);
     }
     sql = withClause(ctx, ...ctes) + `SELECT ${rowAggs.join(", ")} FROM r`;
   }

@@ -35,21 +35,42 @@ describe("coefficientCovariance conventions", () => {
     expect(r.df).toBe(95);
   });
   it("refuses fewer than two clusters and N ≤ K", () => {
-    expect(() => coefficientCovariance({ type: "cr1", bread, meat, ssr: 1, n: 10, k: 2, clusters: 1 })).toThrow(CovarianceError);
-    expect(() => coefficientCovariance({ type: "classical", bread, ssr: 1, n: 2, k: 2 })).toThrow(CovarianceError);
+    expect(() =>
+      coefficientCovariance({ type: "cr1", bread, meat, ssr: 1, n: 10, k: 2, clusters: 1 }),
+    ).toThrow(CovarianceError);
+    expect(() => coefficientCovariance({ type: "classical", bread, ssr: 1, n: 2, k: 2 })).toThrow(
+      CovarianceError,
+    );
   });
 });
 
 describe("waldTest", () => {
   it("reduces to the squared t statistic for one restriction", () => {
-    const w = waldTest([2, 1], [[0.25, 0.1], [0.1, 1]], [0], 30);
+    const w = waldTest(
+      [2, 1],
+      [
+        [0.25, 0.1],
+        [0.1, 1],
+      ],
+      [0],
+      30,
+    );
     expect(w.chi2_stat).toBeCloseTo(16, 12);
     expect(w.f_stat).toBeCloseTo(16, 12);
     expect(w.f_df_denom).toBe(30);
   });
   it("uses the full covariance of the restricted block", () => {
     // b = (1, 1), V = [[1, .5], [.5, 1]] → W = b'V⁻¹b = 2/1.5
-    const w = waldTest([1, 1, 9], [[1, 0.5, 0], [0.5, 1, 0], [0, 0, 1]], [0, 1], 10);
+    const w = waldTest(
+      [1, 1, 9],
+      [
+        [1, 0.5, 0],
+        [0.5, 1, 0],
+        [0, 0, 1],
+      ],
+      [0, 1],
+      10,
+    );
     expect(w.chi2_stat).toBeCloseTo(4 / 3, 12);
     expect(w.f_stat).toBeCloseTo(2 / 3, 12);
     expect(w.q).toBe(2);

@@ -16,7 +16,8 @@ describe("invertSpd", () => {
     // A⁻¹ = D⁻¹ C⁻¹ D⁻¹, with C⁻¹ from the scale-free C.
     const cInv = invertSpd(c);
     const id = matMul(c, cInv);
-    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) expect(Math.abs(id[i][j] - (i === j ? 1 : 0))).toBeLessThan(1e-14);
+    for (let i = 0; i < 3; i++)
+      for (let j = 0; j < 3; j++) expect(Math.abs(id[i][j] - (i === j ? 1 : 0))).toBeLessThan(1e-14);
     for (let i = 0; i < 3; i++) {
       for (let j = 0; j < 3; j++) {
         const expected = cInv[i][j] / (d[i] * d[j]);

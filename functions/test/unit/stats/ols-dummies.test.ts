@@ -11,7 +11,18 @@ import { coefficientCovariance, coefficientTable, solveOls, type SeType } from "
 
 const FIX = join(__dirname, "../../fixtures/did");
 const reference = JSON.parse(readFileSync(join(FIX, "reference.json"), "utf8")) as {
-  cases: Record<string, { terms: Record<string, { estimate: number; std_error: number; p_value: number; ci_low: number; ci_high: number }>; k: number; n_obs: number; df_inference: number }>;
+  cases: Record<
+    string,
+    {
+      terms: Record<
+        string,
+        { estimate: number; std_error: number; p_value: number; ci_low: number; ci_high: number }
+      >;
+      k: number;
+      n_obs: number;
+      df_inference: number;
+    }
+  >;
 };
 
 function readCsv(file: string): Record<string, string>[] {
@@ -26,7 +37,13 @@ describe("OLS with explicit dummies in memory matches statsmodels (unbalanced pa
   const rows = readCsv("panel_unbalanced.csv").filter((r) => r.y !== "NA");
   const units = [...new Set(rows.map((r) => r.unit))].sort();
   const times = [...new Set(rows.map((r) => Number(r.t)))].sort((a, b) => a - b);
-  const names = ["D", "x1", "_cons", ...units.slice(1).map((u) => `u:${u}`), ...times.slice(1).map((t) => `t:${t}`)];
+  const names = [
+    "D",
+    "x1",
+    "_cons",
+    ...units.slice(1).map((u) => `u:${u}`),
+    ...times.slice(1).map((t) => `t:${t}`),
+  ];
   const X = rows.map((r) => [
     Number(r.post),
     Number(r.x1),
@@ -48,8 +65,12 @@ describe("OLS with explicit dummies in memory matches statsmodels (unbalanced pa
     x.forEach((v, j) => (s[j] += v * e[r]));
     scores.set(rows[r].unit, s);
   });
-  const clusterMeat = names.map((_, i) => names.map((__, j) => [...scores.values()].reduce((s, g) => s + g[i] * g[j], 0)));
-  const hcMeat = names.map((_, i) => names.map((__, j) => X.reduce((s, x, r) => s + e[r] * e[r] * x[i] * x[j], 0)));
+  const clusterMeat = names.map((_, i) =>
+    names.map((__, j) => [...scores.values()].reduce((s, g) => s + g[i] * g[j], 0)),
+  );
+  const hcMeat = names.map((_, i) =>
+    names.map((__, j) => X.reduce((s, x, r) => s + e[r] * e[r] * x[i] * x[j], 0)),
+  );
 
   it("has the statsmodels K", () => {
     expect(k).toBe(reference.cases.unbalanced_twfe_cov_cr1.k);
@@ -70,7 +91,10 @@ describe("OLS with explicit dummies in memory matches statsmodels (unbalanced pa
       const ref = reference.cases[`unbalanced_twfe_cov_${se}`];
       expect(cov.df).toBe(ref.df_inference);
       const table = coefficientTable(names, sol.beta, cov.vcov, cov.df, 0.05);
-      for (const [term, name] of [["att", "D"], ["x1", "x1"]] as const) {
+      for (const [term, name] of [
+        ["att", "D"],
+        ["x1", "x1"],
+      ] as const) {
         const row = table.find((r) => r.term === name)!;
         const r = ref.terms[term];
         expect(rel(row.estimate, r.estimate)).toBeLessThan(1e-6);

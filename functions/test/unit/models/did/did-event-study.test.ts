@@ -24,7 +24,14 @@ beforeAll(async () => {
 });
 afterAll(async () => wh.close());
 
-const staggered = { kind: "table", table: "staggered", outcome: "y", unit: "unit", time: "t", first_treated: "first_treated" } as const;
+const staggered = {
+  kind: "table",
+  table: "staggered",
+  outcome: "y",
+  unit: "unit",
+  time: "t",
+  first_treated: "first_treated",
+} as const;
 
 interface Pretrend {
   q: number;
@@ -64,7 +71,11 @@ describe("staggered adoption", () => {
   for (const endpoints of ["bin", "trim"] as const) {
     for (const se of ["cr1", "hc1", "classical"] as const) {
       it(`event study (${endpoints}ned endpoints), se ${se}: coefficients and pre-trend Wald`, async () => {
-        const out = await runDidOnWarehouse(wh, { source: staggered, se, event_study: { leads: 3, lags: 3, endpoints } });
+        const out = await runDidOnWarehouse(wh, {
+          source: staggered,
+          se,
+          event_study: { leads: 3, lags: 3, endpoints },
+        });
         const ref = refCase(`staggered_event_${endpoints}_${se}`);
         const terms = out.estimates.filter((e) => e.term !== "att") as EstimateLike[];
         expect(terms.map((e) => e.term)).toEqual(["lead_3", "lead_2", "lag_0", "lag_1", "lag_2", "lag_3"]);
@@ -84,7 +95,15 @@ describe("staggered adoption", () => {
 describe("common-timing event study from treated/post columns", () => {
   it("derives the adoption period from the post column", async () => {
     const out = await runDidOnWarehouse(wh, {
-      source: { kind: "table", table: "balanced", outcome: "y", treated: "treated", post: "post", unit: "unit", time: "t" },
+      source: {
+        kind: "table",
+        table: "balanced",
+        outcome: "y",
+        treated: "treated",
+        post: "post",
+        unit: "unit",
+        time: "t",
+      },
       event_study: { leads: 3, lags: 2 },
     });
     const ref = refCase("balanced_event_common_cr1");

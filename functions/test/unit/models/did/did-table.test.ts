@@ -21,7 +21,14 @@ beforeAll(async () => {
 });
 afterAll(async () => wh.close());
 
-const balanced2x2 = { kind: "table", table: "balanced", outcome: "y", treated: "treated", post: "post", unit: "unit" } as const;
+const balanced2x2 = {
+  kind: "table",
+  table: "balanced",
+  outcome: "y",
+  treated: "treated",
+  post: "post",
+  unit: "unit",
+} as const;
 const balancedPanel = { ...balanced2x2, time: "t" } as const;
 
 describe("did on a balanced panel (table source)", () => {
@@ -63,15 +70,26 @@ describe("did on a balanced panel (table source)", () => {
 
   it("reports cell means and the parallel-trends series", async () => {
     const out = await runDidOnWarehouse(wh, { source: balancedPanel });
-    const cells = reference.cases.balanced_cell_means as { treated: number; post: number; mean: number; n: number }[];
+    const cells = reference.cases.balanced_cell_means as {
+      treated: number;
+      post: number;
+      mean: number;
+      n: number;
+    }[];
     const got = out.diagnostics.cell_means as { group: string; period: string; mean: number; n: number }[];
     for (const c of cells) {
-      const g = got.find((x) => x.group === (c.treated ? "treated" : "control") && x.period === (c.post ? "post" : "pre"));
+      const g = got.find(
+        (x) => x.group === (c.treated ? "treated" : "control") && x.period === (c.post ? "post" : "pre"),
+      );
       expectClose(g?.mean, c.mean, 1e-12, "cell mean");
       expect(g?.n).toBe(c.n);
     }
     const trends = reference.cases.balanced_trends as { treated: number; t: number; mean: number }[];
-    const series = out.diagnostics.parallel_trends as { t: number; treated_mean: number; control_mean: number }[];
+    const series = out.diagnostics.parallel_trends as {
+      t: number;
+      treated_mean: number;
+      control_mean: number;
+    }[];
     expect(series.map((s) => s.t)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     for (const tr of trends) {
       const s = series.find((x) => x.t === tr.t);

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDidOnWarehouse } from "../../../../src/models/did";
-import { expectClose, expectMatchesReference, loadFixture, memoryWarehouse, reference, refCase, type TestWarehouse } from "./helpers";
+import {
+  expectClose,
+  expectMatchesReference,
+  loadFixture,
+  memoryWarehouse,
+  reference,
+  refCase,
+  type TestWarehouse,
+} from "./helpers";
 
 /**
  * Unbalanced panel (20% of unit-periods absent or with a missing outcome): TWFE via unit
@@ -13,7 +21,14 @@ beforeAll(async () => {
 });
 afterAll(async () => wh.close());
 
-const source = { kind: "table", table: "unbalanced", outcome: "y", unit: "unit", time: "t", first_treated: "first_treated" } as const;
+const source = {
+  kind: "table",
+  table: "unbalanced",
+  outcome: "y",
+  unit: "unit",
+  time: "t",
+  first_treated: "first_treated",
+} as const;
 
 describe("TWFE on an unbalanced panel", () => {
   for (const se of ["cr1", "hc1", "classical"] as const) {
@@ -39,7 +54,11 @@ describe("TWFE on an unbalanced panel", () => {
     const out = await runDidOnWarehouse(wh, { source, event_study: { leads: 2, lags: 3 } });
     const ref = refCase("unbalanced_event_bin_cr1");
     expectMatchesReference(out.estimates, ref, "unbalanced event");
-    const w = (out.diagnostics.event_study as { pretrend_test: { f_stat: number; f_p_value: number; chi2_p_value: number } }).pretrend_test;
+    const w = (
+      out.diagnostics.event_study as {
+        pretrend_test: { f_stat: number; f_p_value: number; chi2_p_value: number };
+      }
+    ).pretrend_test;
     expectClose(w.f_stat, ref.pretrend!.f_stat, 1e-6, "F");
     expectClose(w.f_p_value, ref.pretrend!.f_p_value, 1e-6, "F p");
     expectClose(w.chi2_p_value, ref.pretrend!.chi2_p_value, 1e-6, "chi2 p");
@@ -57,11 +76,25 @@ describe("the time Gram matrix of the FWL path", () => {
     const ctx = { dialect: wh.dialect, panelCtes: panel.ctes, params: panel.params };
     const ref = refCase("unbalanced_twfe_cov_cr1");
     for (const wideGramMaxPeriods of [0, 64]) {
-      const r = await fitRegression((q) => wh.query(q), ctx, twfeDesign(["x1"]), { se: "cr1", alpha: 0.05, wideGramMaxPeriods });
+      const r = await fitRegression((q) => wh.query(q), ctx, twfeDesign(["x1"]), {
+        se: "cr1",
+        alpha: 0.05,
+        wideGramMaxPeriods,
+      });
       expect(r.fixedEffects).toBe("twoway_unbalanced");
       expectClose(r.table[0].estimate, ref.terms.att.estimate, 1e-6, `att (wide max ${wideGramMaxPeriods})`);
-      expectClose(r.table[0].std_error, ref.terms.att.std_error, 1e-6, `att se (wide max ${wideGramMaxPeriods})`);
-      expectClose(r.table[1].std_error, ref.terms.x1.std_error, 1e-6, `x1 se (wide max ${wideGramMaxPeriods})`);
+      expectClose(
+        r.table[0].std_error,
+        ref.terms.att.std_error,
+        1e-6,
+        `att se (wide max ${wideGramMaxPeriods})`,
+      );
+      expectClose(
+        r.table[1].std_error,
+        ref.terms.x1.std_error,
+        1e-6,
+        `x1 se (wide max ${wideGramMaxPeriods})`,
+      );
     }
   });
 });

@@ -74,10 +74,13 @@ describe("Grunfeld two-way fixed effects", () => {
     const r = await fit("cr1");
     // Remove our factor G/(G-1)(N-1)/(N-K), K = 31: the raw sandwich equals plm's HC0 cluster vcov.
     const raw = r.covariance.vcov.map((row) => row.map((v) => v / r.covariance.factor));
-    for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) expectClose(raw[i][j], plm.vcov_cluster_hc0[i][j], 1e-9, `hc0 ${i}${j}`);
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 2; j++) expectClose(raw[i][j], plm.vcov_cluster_hc0[i][j], 1e-9, `hc0 ${i}${j}`);
     // plm's "sss" uses K = 2 (slopes only): G/(G-1)(N-1)/(N-2).
     const sss = (10 / 9) * (199 / 198);
-    for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) expectClose(raw[i][j] * sss, plm.vcov_cluster_sss[i][j], 1e-9, `sss ${i}${j}`);
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 2; j++)
+        expectClose(raw[i][j] * sss, plm.vcov_cluster_sss[i][j], 1e-9, `sss ${i}${j}`);
   });
 
   for (const se of ["cr1", "hc1", "classical"] as const) {

@@ -71,7 +71,12 @@ export interface EstimateLike {
 }
 
 /** Compares every term of a reference case with the model's estimates. */
-export function expectMatchesReference(estimates: EstimateLike[], ref: RefCase, label: string, rel = 1e-6): void {
+export function expectMatchesReference(
+  estimates: EstimateLike[],
+  ref: RefCase,
+  label: string,
+  rel = 1e-6,
+): void {
   for (const [term, r] of Object.entries(ref.terms)) {
     const e = estimates.find((x) => x.term === term);
     if (!e) throw new Error(`${label}: no estimate for ${term}`);
