@@ -25,13 +25,7 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         advancedChunks: {
-          groups: [
-            { name: "firebase", test: /node_modules[\\/](@firebase|firebase)[\\/]/ },
-            {
-              name: "charts",
-              test: /node_modules[\\/](recharts|d3-|victory-vendor|@reduxjs|immer|reselect)/,
-            },
-          ],
+          groups: [{ name: "firebase", test: /node_modules[\\/](@firebase|firebase)[\\/]/ }],
         },
       },
     },
