@@ -15,19 +15,37 @@ function describe(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
+type Issue = z.core.$ZodIssue;
+
+/**
+ * Replaces each union failure by the issues of the alternative that came closest (fewest issues): for
+ * `{ source: { kind: "events" }, period: "fortnight" }` that is "period: invalid option", not zod's bare
+ * "Invalid input" at the root.
+ */
+function expandUnions(issues: readonly Issue[], prefix: readonly PropertyKey[] = []): Issue[] {
+  const out: Issue[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === "invalid_union" && issue.errors.length > 0) {
+      const best = [...issue.errors].sort((a, b) => a.length - b.length)[0];
+      if (best.length > 0) {
+        out.push(...expandUnions(best, path));
+        continue;
+      }
+    }
+    out.push({ ...issue, path } as Issue);
+  }
+  return out;
+}
+
 /** The first issue of a failed parse as { path, reason }: one clear reason per rejected event. */
 export function firstIssue(error: z.ZodError): { path: string | null; reason: string } {
-  const issue = error.issues[0];
+  const issue = expandUnions(error.issues)[0];
   if (!issue) return { path: null, reason: "invalid" };
-  if (issue.code === "invalid_union" && issue.errors.length > 0) {
-    // Report the alternative that got furthest (for timestamps: the ISO string branch).
-    const inner = issue.errors.flat()[0];
-    if (inner) return { path: issuePath([...issue.path, ...inner.path]), reason: describe(inner) };
-  }
   return { path: issuePath(issue.path), reason: describe(issue) };
 }
 
 /** All issues, for 400 responses on request-level validation. */
 export function allIssues(error: z.ZodError): Array<{ path: string | null; reason: string }> {
-  return error.issues.map((i) => ({ path: issuePath(i.path), reason: describe(i) }));
+  return expandUnions(error.issues).map((i) => ({ path: issuePath(i.path), reason: describe(i) }));
 }

@@ -5,7 +5,8 @@ import { demoConfig, demoTruth } from "../../src/demo/synthetic";
 import { firestore } from "../../src/platform/firestore/db";
 import { api, eventually, requireEmulators, signIn, warehouse } from "../support/emulator-client";
 
-const cfg = demoConfig(new Date(), { workspaceId: "demo", days: 28, treatmentDay: 14 });
+// The demo data set exactly as `cfap seed` loads it (seeding skips a workspace that already has it).
+const cfg = demoConfig();
 const truth = demoTruth(cfg);
 let token: string;
 
