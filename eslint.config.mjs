@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/lib/**", "**/dist/**", ".cfap/**", "test-artifacts/**"] },
+  { ignores: ["**/node_modules/**", "**/lib/**", "**/dist/**", ".cfap/**", "test-artifacts/**", "**/.perf-tmp/**", "**/.tmp_*"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -10,6 +10,10 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
+  },
+  {
+    files: ["functions/bin/*.js", "**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", __dirname: "readonly", module: "writable" } },
   },
   {
     files: ["**/*.mjs", "**/*.js", "**/*.cjs"],
