@@ -44,7 +44,7 @@ export function SignIn() {
         <p className="muted">Causal Funnel Attribution Platform</p>
         {emulated ? (
           <p className="alert alert--info small">
-            Local mode: signed in against the Auth emulator. The seed creates <code>demo@cfap.dev</code> /{" "}
+            Local mode: sign-in uses the Auth emulator. The seed creates <code>demo@cfap.dev</code> /{" "}
             <code>demo-password</code>.
           </p>
         ) : null}
