@@ -37,7 +37,11 @@ export const runAnalysisWorker = onMessagePublished(
 );
 
 export const scheduledRerun = onTaskDispatched(
-  { region, retryConfig: { maxAttempts: 5, minBackoffSeconds: 30 }, rateLimits: { maxConcurrentDispatches: 5 } },
+  {
+    region,
+    retryConfig: { maxAttempts: 5, minBackoffSeconds: 30 },
+    rateLimits: { maxConcurrentDispatches: 5 },
+  },
   handleRunTask,
 );
 

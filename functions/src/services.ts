@@ -32,7 +32,10 @@ export interface Services {
 }
 
 export function timeWindowOf(s: Settings): TimeWindow {
-  return { maxFutureSkewMs: s.CFAP_MAX_FUTURE_SKEW_SECONDS * 1000, maxAgeMs: s.CFAP_MAX_EVENT_AGE_DAYS * 86_400_000 };
+  return {
+    maxFutureSkewMs: s.CFAP_MAX_FUTURE_SKEW_SECONDS * 1000,
+    maxAgeMs: s.CFAP_MAX_EVENT_AGE_DAYS * 86_400_000,
+  };
 }
 
 export const consoleLogger: Logger = {

@@ -6,7 +6,11 @@ export type Principal =
   | { kind: "user"; uid: string; email: string | null }
   | { kind: "api_key"; keyId: string; workspaceId: string };
 
-export type AuthFailure = { status: 401 | 403 | 404; code: "unauthenticated" | "forbidden" | "not_found"; message: string };
+export type AuthFailure = {
+  status: 401 | 403 | 404;
+  code: "unauthenticated" | "forbidden" | "not_found";
+  message: string;
+};
 
 export interface AuthDeps {
   identity: IdentityVerifier;
@@ -20,16 +24,23 @@ export async function authenticate(
 ): Promise<Principal | AuthFailure> {
   if (headers.apiKey !== undefined) {
     const key = headers.apiKey.trim();
-    if (!looksLikeApiKey(key)) return { status: 401, code: "unauthenticated", message: "X-API-Key is not a CFAP API key" };
+    if (!looksLikeApiKey(key))
+      return { status: 401, code: "unauthenticated", message: "X-API-Key is not a CFAP API key" };
     const record = await deps.apiKeys.findByHash(hashApiKey(key));
     if (!record) return { status: 401, code: "unauthenticated", message: "unknown API key" };
-    if (record.revoked_at) return { status: 401, code: "unauthenticated", message: `API key ${record.prefix}… was revoked` };
+    if (record.revoked_at)
+      return { status: 401, code: "unauthenticated", message: `API key ${record.prefix}… was revoked` };
     return { kind: "api_key", keyId: record.key_id, workspaceId: record.workspace_id };
   }
   const auth = headers.authorization;
   if (auth) {
     const match = /^Bearer\s+(\S+)$/i.exec(auth.trim());
-    if (!match) return { status: 401, code: "unauthenticated", message: "Authorization must be 'Bearer <Firebase ID token>'" };
+    if (!match)
+      return {
+        status: 401,
+        code: "unauthenticated",
+        message: "Authorization must be 'Bearer <Firebase ID token>'",
+      };
     const user = await deps.identity.verifyIdToken(match[1]);
     if (!user) return { status: 401, code: "unauthenticated", message: "the ID token is invalid or expired" };
     return { kind: "user", uid: user.uid, email: user.email };
@@ -50,7 +61,11 @@ export async function authorizeWorkspace(
   if (principal.kind === "api_key") {
     return principal.workspaceId === workspaceId
       ? null
-      : { status: 403, code: "forbidden", message: `this API key belongs to another workspace, not ${workspaceId}` };
+      : {
+          status: 403,
+          code: "forbidden",
+          message: `this API key belongs to another workspace, not ${workspaceId}`,
+        };
   }
   if (!(await deps.workspaces.workspaceExists(workspaceId))) {
     return { status: 404, code: "not_found", message: `workspace ${workspaceId} does not exist` };
@@ -66,5 +81,5 @@ export function isAuthFailure(x: Principal | AuthFailure | null): x is AuthFailu
 }
 
 export function principalLabel(p: Principal): string {
-  return p.kind === "user" ? p.email ?? p.uid : `api_key:${p.keyId}`;
+  return p.kind === "user" ? (p.email ?? p.uid) : `api_key:${p.keyId}`;
 }

@@ -45,7 +45,12 @@ export async function main(argv: string[]): Promise<void> {
     } else if (err instanceof SettingsError || err instanceof WarehouseError) {
       console.error(`cfap ${command}: ${err.message}`);
       process.exitCode = 1;
-    } else if (err instanceof TypeError && /parseArgs|Unknown option|ERR_PARSE_ARGS/.test(String((err as NodeJS.ErrnoException).code ?? err.message))) {
+    } else if (
+      err instanceof TypeError &&
+      /parseArgs|Unknown option|ERR_PARSE_ARGS/.test(
+        String((err as NodeJS.ErrnoException).code ?? err.message),
+      )
+    ) {
       console.error(`cfap ${command}: ${err.message}`);
       process.exitCode = 2;
     } else {

@@ -9,8 +9,16 @@ export function table(rows: Array<Record<string, unknown>>, columns?: string[]):
   const cell = (v: unknown) =>
     v === null || v === undefined ? "" : typeof v === "number" ? formatNumber(v) : String(v);
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i])).join("  ").trimEnd();
-  return [line(cols), line(widths.map((w) => "-".repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join("\n");
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => v.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
+  return [
+    line(cols),
+    line(widths.map((w) => "-".repeat(w))),
+    ...rows.map((r) => line(cols.map((c) => cell(r[c])))),
+  ].join("\n");
 }
 
 export function formatNumber(v: number): string {
@@ -40,7 +48,9 @@ export class Progress {
       const width = 30;
       bar = `[${"#".repeat(Math.round(frac * width)).padEnd(width)}] ${(frac * 100).toFixed(0).padStart(3)}% `;
     }
-    process.stderr.write(`\r${bar}${rows.toLocaleString("en-US")} rows, ${Math.round(rate).toLocaleString("en-US")} rows/s`);
+    process.stderr.write(
+      `\r${bar}${rows.toLocaleString("en-US")} rows, ${Math.round(rate).toLocaleString("en-US")} rows/s`,
+    );
   }
 
   done(): void {

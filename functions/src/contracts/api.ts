@@ -50,7 +50,10 @@ export const uploadUrlRequestSchema = z.object({
     .min(1)
     .max(200)
     .regex(/^[A-Za-z0-9._-]+$/, "letters, digits, '.', '_' or '-' only")
-    .refine((n) => /\.(csv|ndjson|jsonl)(\.gz)?$/i.test(n), "must end in .csv, .ndjson or .jsonl (optionally .gz)"),
+    .refine(
+      (n) => /\.(csv|ndjson|jsonl)(\.gz)?$/i.test(n),
+      "must end in .csv, .ndjson or .jsonl (optionally .gz)",
+    ),
   content_type: z.string().optional(),
 });
 export const uploadUrlResponseSchema = z.object({

@@ -10,11 +10,16 @@ export const workspaceIdSchema = z
   .string()
   .regex(WORKSPACE_ID_PATTERN, "lower-case letters, digits, '-' or '_', at most 63 characters");
 
-const id = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `at most ${max} characters`);
+const id = (max: number) =>
+  z.string().trim().min(1, "must not be empty").max(max, `at most ${max} characters`);
 
 /** ISO-8601 with an explicit zone (Z or ±hh:mm), or epoch milliseconds. */
 export const timestampInputSchema = z.union([
-  z.iso.datetime({ offset: true, local: false, message: "ISO-8601 timestamp with a time zone (Z or ±hh:mm)" }),
+  z.iso.datetime({
+    offset: true,
+    local: false,
+    message: "ISO-8601 timestamp with a time zone (Z or ±hh:mm)",
+  }),
   z
     .number()
     .int("epoch milliseconds must be an integer")

@@ -33,7 +33,12 @@ export const jobSchema = z.object({
   finished_at: z.string().nullable(),
   /** Set when `status = succeeded`: headline of the result for list views. */
   summary: z
-    .object({ term: z.string(), estimate: z.number(), ci_low: z.number().nullable(), ci_high: z.number().nullable() })
+    .object({
+      term: z.string(),
+      estimate: z.number(),
+      ci_low: z.number().nullable(),
+      ci_high: z.number().nullable(),
+    })
     .nullable(),
 });
 export type Job = z.infer<typeof jobSchema>;

@@ -17,9 +17,13 @@ export function demoApiKey(workspace: string): string {
   return "cfap_" + createHash("sha256").update(`cfap-demo-key:${workspace}`).digest("base64url").slice(0, 32);
 }
 
-export async function seedFirebase(): Promise<Array<{ email: string; password: string; uid: string; workspace: string; api_key: string }>> {
+export async function seedFirebase(): Promise<
+  Array<{ email: string; password: string; uid: string; workspace: string; api_key: string }>
+> {
   if (!process.env.FIRESTORE_EMULATOR_HOST || !process.env.FIREBASE_AUTH_EMULATOR_HOST) {
-    throw new Error("seedFirebase only runs against the emulators (FIRESTORE_EMULATOR_HOST and FIREBASE_AUTH_EMULATOR_HOST)");
+    throw new Error(
+      "seedFirebase only runs against the emulators (FIRESTORE_EMULATOR_HOST and FIREBASE_AUTH_EMULATOR_HOST)",
+    );
   }
   const auth = getAuth(adminApp());
   const db = firestore();
@@ -30,12 +34,23 @@ export async function seedFirebase(): Promise<Array<{ email: string; password: s
     try {
       uid = (await auth.getUserByEmail(u.email)).uid;
     } catch {
-      uid = (await auth.createUser({ email: u.email, password: u.password, emailVerified: true, displayName: u.name })).uid;
+      uid = (
+        await auth.createUser({
+          email: u.email,
+          password: u.password,
+          emailVerified: true,
+          displayName: u.name,
+        })
+      ).uid;
     }
     const now = new Date().toISOString();
     await db.doc(paths.workspace(u.workspace)).set({ name: u.name, created_at: now }, { merge: true });
-    await db.doc(paths.member(u.workspace, uid)).set({ role: "owner", email: u.email, added_at: now }, { merge: true });
-    await db.doc(paths.user(uid)).set({ email: u.email, workspaces: [{ id: u.workspace, name: u.name }] }, { merge: true });
+    await db
+      .doc(paths.member(u.workspace, uid))
+      .set({ role: "owner", email: u.email, added_at: now }, { merge: true });
+    await db
+      .doc(paths.user(uid))
+      .set({ email: u.email, workspaces: [{ id: u.workspace, name: u.name }] }, { merge: true });
     const key = demoApiKey(u.workspace);
     const hash = hashApiKey(key);
     if (!(await keys.findByHash(hash))) {

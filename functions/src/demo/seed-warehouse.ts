@@ -15,7 +15,11 @@ export interface SeedOutcome {
  * Loads the demo data set through the normal ingestion path (validate → normalise → dedup write).
  * Skips a workspace that already holds seeded data, so `npm start` twice does not double it.
  */
-export async function seedWarehouse(warehouse: Warehouse, cfg: DemoConfig, window: TimeWindow): Promise<SeedOutcome> {
+export async function seedWarehouse(
+  warehouse: Warehouse,
+  cfg: DemoConfig,
+  window: TimeWindow,
+): Promise<SeedOutcome> {
   const d = warehouse.dialect;
   const existing = await warehouse.query<{ n: number }>({
     label: "seed_existing",
@@ -33,7 +37,14 @@ export async function seedWarehouse(warehouse: Warehouse, cfg: DemoConfig, windo
     if (batch.length === 0) return;
     const out = await ingestEvents(
       batch,
-      { workspaceId: cfg.workspaceId, path: "seed", sourceId: `seed:${cfg.seed}`, receivedAt, window, indexOffset: total },
+      {
+        workspaceId: cfg.workspaceId,
+        path: "seed",
+        sourceId: `seed:${cfg.seed}`,
+        receivedAt,
+        window,
+        indexOffset: total,
+      },
       publisher,
     );
     if (out.rejected > 0) throw new Error(`demo data rejected: ${JSON.stringify(out.errors.slice(0, 3))}`);
@@ -45,5 +56,10 @@ export async function seedWarehouse(warehouse: Warehouse, cfg: DemoConfig, windo
     if (batch.length >= 10_000) await flush();
   }
   await flush();
-  return { workspace_id: cfg.workspaceId, skipped: false, events: total, inserted: publisher.totals.inserted };
+  return {
+    workspace_id: cfg.workspaceId,
+    skipped: false,
+    events: total,
+    inserted: publisher.totals.inserted,
+  };
 }

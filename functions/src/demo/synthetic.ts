@@ -59,8 +59,16 @@ export function demoTruth(cfg: DemoConfig) {
 
 const CHANNELS = [
   { weight: 0.25, context: { utm_source: "google", utm_medium: "cpc", utm_campaign: "brand" }, conv: 1.3 },
-  { weight: 0.15, context: { utm_source: "facebook", utm_medium: "paid_social", utm_campaign: "prospecting" }, conv: 0.8 },
-  { weight: 0.12, context: { utm_source: "newsletter", utm_medium: "email", utm_campaign: "weekly" }, conv: 1.6 },
+  {
+    weight: 0.15,
+    context: { utm_source: "facebook", utm_medium: "paid_social", utm_campaign: "prospecting" },
+    conv: 0.8,
+  },
+  {
+    weight: 0.12,
+    context: { utm_source: "newsletter", utm_medium: "email", utm_campaign: "weekly" },
+    conv: 1.6,
+  },
   { weight: 0.2, context: { referrer: "https://www.google.com/" }, conv: 1.0 },
   { weight: 0.08, context: { referrer: "https://blog.example.org/review" }, conv: 0.9 },
   { weight: 0.2, context: {}, conv: 1.1 },
@@ -87,11 +95,20 @@ export function* demoEvents(cfg: DemoConfig): Generator<EventInput> {
       const visits = purchases * 4 + rnd.poisson(mean * 2);
       for (let v = 0; v < visits; v++) {
         const r = rnd.next();
-        const ch = CHANNELS[Math.max(0, cumulative.findIndex((c) => r < c))];
+        const ch =
+          CHANNELS[
+            Math.max(
+              0,
+              cumulative.findIndex((c) => r < c),
+            )
+          ];
         const user = `u_${geo}_${rnd.int(5000)}`;
         // Visits end an hour before midnight so a purchase (≤ 31 min later) stays on the same day.
         const ts = new Date(dayStart + rnd.int(82_800_000)).toISOString();
-        const context = treated && rnd.next() < 0.3 ? { utm_source: "google", utm_medium: "cpc", utm_campaign: DEMO_CAMPAIGN } : ch.context;
+        const context =
+          treated && rnd.next() < 0.3
+            ? { utm_source: "google", utm_medium: "cpc", utm_campaign: DEMO_CAMPAIGN }
+            : ch.context;
         const buys = v < purchases;
         yield {
           event_id: `${cfg.workspaceId}-${seq++}`,

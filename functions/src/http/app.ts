@@ -17,5 +17,7 @@ export function createApi(services: Services, extra: Array<(r: Router, s: Servic
   reportingRoutes(router, services);
   for (const add of extra) add(router, services);
   return (req: HttpRequest): Promise<HttpResponse> =>
-    router.handle(req, (err) => services.log.error("unhandled error", { err: String((err as Error)?.stack ?? err) }));
+    router.handle(req, (err) =>
+      services.log.error("unhandled error", { err: String((err as Error)?.stack ?? err) }),
+    );
 }

@@ -11,7 +11,11 @@ export function readJson(req: HttpRequest, maxBytes: number): unknown {
   const declared = Number(req.headers["content-length"] ?? NaN);
   if ((Number.isFinite(declared) && declared > maxBytes) || req.rawBody.length > maxBytes) {
     throw new HttpError(
-      apiError(413, "payload_too_large", `request body is larger than ${maxBytes} bytes; send smaller batches`),
+      apiError(
+        413,
+        "payload_too_large",
+        `request body is larger than ${maxBytes} bytes; send smaller batches`,
+      ),
     );
   }
   if (req.rawBody.length === 0) throw new HttpError(apiError(400, "invalid_json", "request body is empty"));
@@ -34,7 +38,12 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, what = 
     const issues = allIssues(parsed.error);
     const first = issues[0];
     throw new HttpError(
-      apiError(400, "bad_request", `invalid ${what}: ${first?.path ?? "(root)"}: ${first?.reason ?? "invalid"}`, issues),
+      apiError(
+        400,
+        "bad_request",
+        `invalid ${what}: ${first?.path ?? "(root)"}: ${first?.reason ?? "invalid"}`,
+        issues,
+      ),
     );
   }
   return parsed.data;

@@ -12,9 +12,7 @@ export function apiError(
 }
 
 export class HttpError extends Error {
-  constructor(
-    readonly response: HttpResponse,
-  ) {
+  constructor(readonly response: HttpResponse) {
     super(JSON.stringify(response.body));
   }
 }

@@ -59,19 +59,30 @@ export function channelOf(t: TrafficSource): Channel {
   if (["display", "banner", "expandable", "interstitial", "cpm"].includes(medium)) return "Display";
   if (paid) return "Paid Other";
   if (SHOPPING_SITES.test(site) || SHOPPING_CAMPAIGN.test(campaign)) return "Organic Shopping";
-  if (isSocial(source) || ["social", "social-network", "social-media", "sm", "social network", "social media"].includes(medium)) {
+  if (
+    isSocial(source) ||
+    ["social", "social-network", "social-media", "sm", "social network", "social media"].includes(medium)
+  ) {
     return VIDEO_SITES.test(site) && medium !== "social" ? "Organic Video" : "Organic Social";
   }
   if (VIDEO_SITES.test(site) || medium.includes("video")) return "Organic Video";
   if (isSearch(source) || medium === "organic") return "Organic Search";
-  if (/^(email|e-mail|e_mail|e mail|newsletter)$/.test(source) || /^(email|e-mail|e_mail|e mail|newsletter)$/.test(medium)) {
+  if (
+    /^(email|e-mail|e_mail|e mail|newsletter)$/.test(source) ||
+    /^(email|e-mail|e_mail|e mail|newsletter)$/.test(medium)
+  ) {
     return "Email";
   }
   if (medium === "affiliate" || medium === "affiliates") return "Affiliates";
   if (["referral", "app", "link"].includes(medium)) return "Referral";
   if (medium === "audio") return "Audio";
   if (source === "sms" || medium === "sms") return "SMS";
-  if (medium.endsWith("push") || medium.includes("mobile") || medium.includes("notification") || source === "firebase") {
+  if (
+    medium.endsWith("push") ||
+    medium.includes("mobile") ||
+    medium.includes("notification") ||
+    source === "firebase"
+  ) {
     return "Mobile Push Notifications";
   }
   return "Unassigned";

@@ -34,7 +34,8 @@ export function customChannelRules(rules: ChannelRule[]): EventEnricher {
       for (const r of lowered) {
         if (r.source && r.source !== row.source) continue;
         if (r.medium && r.medium !== row.medium) continue;
-        if (r.campaign_contains && !(row.campaign ?? "").toLowerCase().includes(r.campaign_contains)) continue;
+        if (r.campaign_contains && !(row.campaign ?? "").toLowerCase().includes(r.campaign_contains))
+          continue;
         row.channel = r.channel;
         return;
       }

@@ -6,7 +6,10 @@ export interface EventPublisher {
 }
 
 export class PublishUnavailableError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = "PublishUnavailableError";
   }

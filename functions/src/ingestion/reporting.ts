@@ -11,7 +11,11 @@ export interface EventsSummary {
   days: Array<{ day: string; event_name: string; events: number }>;
 }
 
-export async function eventsSummary(warehouse: Warehouse, workspaceId: string, days = 30): Promise<EventsSummary> {
+export async function eventsSummary(
+  warehouse: Warehouse,
+  workspaceId: string,
+  days = 30,
+): Promise<EventsSummary> {
   const d = warehouse.dialect;
   const events = d.table("standard_events");
   const ws = d.param("workspace_id");
@@ -37,7 +41,12 @@ export async function eventsSummary(warehouse: Warehouse, workspaceId: string, d
     params: { workspace_id: workspaceId, days },
   };
   const [t, n, byD] = await Promise.all([
-    warehouse.query<{ total: number; first_ts: string | null; last_ts: string | null; last_received_at: string | null }>(totals),
+    warehouse.query<{
+      total: number;
+      first_ts: string | null;
+      last_ts: string | null;
+      last_received_at: string | null;
+    }>(totals),
     warehouse.query<{ event_name: string; events: number }>(byName),
     warehouse.query<{ day: string; event_name: string; events: number }>(byDay),
   ]);
@@ -63,7 +72,11 @@ export interface RejectionRow {
   rejected_at: string;
 }
 
-export async function recentRejections(warehouse: Warehouse, workspaceId: string, limit = 100): Promise<RejectionRow[]> {
+export async function recentRejections(
+  warehouse: Warehouse,
+  workspaceId: string,
+  limit = 100,
+): Promise<RejectionRow[]> {
   const d = warehouse.dialect;
   const { rows } = await warehouse.query<RejectionRow>({
     label: "recent_rejections",

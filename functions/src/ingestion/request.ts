@@ -8,7 +8,11 @@ export type ParsedIngestRequest =
 export function parseIngestRequest(body: unknown): ParsedIngestRequest {
   if (Array.isArray(body)) return { ok: true, workspaceId: null, events: body };
   if (body === null || typeof body !== "object") {
-    return { ok: false, path: null, reason: "body must be an event, an array of events, or { events: [...] }" };
+    return {
+      ok: false,
+      path: null,
+      reason: "body must be an event, an array of events, or { events: [...] }",
+    };
   }
   const obj = body as Record<string, unknown>;
   let workspaceId: string | null = null;

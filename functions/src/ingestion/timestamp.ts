@@ -10,7 +10,11 @@ export interface TimeWindow {
 
 export type TimestampResult = { ok: true; iso: string; ms: number } | { ok: false; reason: string };
 
-export function normaliseTimestamp(input: string | number, receivedAtMs: number, window: TimeWindow): TimestampResult {
+export function normaliseTimestamp(
+  input: string | number,
+  receivedAtMs: number,
+  window: TimeWindow,
+): TimestampResult {
   const ms = typeof input === "number" ? input : Date.parse(input);
   if (!Number.isFinite(ms)) return { ok: false, reason: "not a valid timestamp" };
   if (ms > receivedAtMs + window.maxFutureSkewMs) {

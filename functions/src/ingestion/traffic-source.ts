@@ -72,7 +72,8 @@ function siteLabel(host: string): string {
   const parts = host.split(".");
   if (parts.length <= 1) return host;
   const secondLevel = new Set(["co", "com", "net", "org", "gov", "ac", "edu"]);
-  const idx = parts.length >= 3 && secondLevel.has(parts[parts.length - 2]) ? parts.length - 3 : parts.length - 2;
+  const idx =
+    parts.length >= 3 && secondLevel.has(parts[parts.length - 2]) ? parts.length - 3 : parts.length - 2;
   return parts[idx];
 }
 

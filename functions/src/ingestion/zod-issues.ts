@@ -29,7 +29,10 @@ function expandUnions(issues: readonly Issue[], prefix: readonly PropertyKey[] =
     if (issue.code === "invalid_union" && issue.errors.length > 0) {
       // A branch that misses fields the input doesn't have was probably not the one meant: weigh those more.
       const score = (errs: readonly Issue[]) =>
-        errs.reduce((n, e) => n + (e.code === "invalid_type" && /received undefined$/.test(e.message) ? 1.5 : 1), 0);
+        errs.reduce(
+          (n, e) => n + (e.code === "invalid_type" && /received undefined$/.test(e.message) ? 1.5 : 1),
+          0,
+        );
       const best = [...issue.errors].sort((a, b) => score(a) - score(b))[0];
       if (best.length > 0) {
         out.push(...expandUnions(best, path));

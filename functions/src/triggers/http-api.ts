@@ -11,7 +11,8 @@ let api: ReturnType<typeof createApi> | undefined;
 export async function handleHttp(req: Request, res: Response): Promise<void> {
   api ??= createApi(firebaseServices(), [runRoutes]);
   const headers: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+  for (const [k, v] of Object.entries(req.headers))
+    headers[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
   const query: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(req.query)) query[k] = typeof v === "string" ? v : undefined;
   const request: HttpRequest = {

@@ -5,7 +5,11 @@ import { firebaseServices } from "../platform/firebase-services";
 
 export async function handleObjectFinalized(event: CloudEvent<StorageObjectData>): Promise<void> {
   await processDrop(
-    { objectPath: event.data.name, generation: String(event.data.generation ?? "0"), size: Number(event.data.size ?? NaN) || null },
+    {
+      objectPath: event.data.name,
+      generation: String(event.data.generation ?? "0"),
+      size: Number(event.data.size ?? NaN) || null,
+    },
     firebaseServices(),
   );
 }

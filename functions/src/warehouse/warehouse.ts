@@ -41,7 +41,8 @@ export interface SqlQuery {
   paramTypes?: Record<string, SqlParamType>;
 }
 
-export type SqlScalarType = "STRING" | "INT64" | "FLOAT64" | "NUMERIC" | "BOOL" | "TIMESTAMP" | "DATE" | "JSON";
+export type SqlScalarType =
+  "STRING" | "INT64" | "FLOAT64" | "NUMERIC" | "BOOL" | "TIMESTAMP" | "DATE" | "JSON";
 export type SqlParamType = SqlScalarType | `ARRAY<${SqlScalarType}>`;
 
 export interface QueryStats {

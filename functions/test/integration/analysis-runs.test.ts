@@ -49,7 +49,11 @@ describe("analysis runs over HTTP on the seeded demo data", () => {
       .onSnapshot((snap) => seen.add(String(snap.get("status"))));
     const final = await eventually(
       async () => {
-        const r = await api<{ status: string; error: unknown }>("GET", `/v1/jobs/${jobId}?workspace_id=demo`, { token });
+        const r = await api<{ status: string; error: unknown }>(
+          "GET",
+          `/v1/jobs/${jobId}?workspace_id=demo`,
+          { token },
+        );
         return ["succeeded", "failed", "cancelled"].includes(r.body.status) ? r.body : undefined;
       },
       120_000,
@@ -59,11 +63,11 @@ describe("analysis runs over HTTP on the seeded demo data", () => {
     expect(final).toMatchObject({ status: "succeeded", error: null });
     expect(seen.has("succeeded")).toBe(true);
 
-    const results = await api<{ results: Array<{ estimates: Array<{ term: string; estimate: number; ci_low: number; ci_high: number }> }> }>(
-      "GET",
-      `/v1/results?workspace_id=demo&job_id=${jobId}`,
-      { token },
-    );
+    const results = await api<{
+      results: Array<{
+        estimates: Array<{ term: string; estimate: number; ci_low: number; ci_high: number }>;
+      }>;
+    }>("GET", `/v1/results?workspace_id=demo&job_id=${jobId}`, { token });
     expect(results.status).toBe(200);
     expect(results.body.results).toHaveLength(1);
     const att = results.body.results[0].estimates.find((e) => e.term === "att")!;

@@ -19,7 +19,10 @@ async function drop(name: string, content: Buffer): Promise<string> {
 async function uploadDoc(objectPath: string, status?: string): Promise<Record<string, unknown>> {
   return eventually(
     async () => {
-      const snap = await firestore().collection("workspaces/demo/uploads").where("object_path", "==", objectPath).get();
+      const snap = await firestore()
+        .collection("workspaces/demo/uploads")
+        .where("object_path", "==", objectPath)
+        .get();
       const doc = snap.docs[0]?.data();
       return doc && (!status ? doc.status !== "processing" : doc.status === status) ? doc : undefined;
     },
@@ -39,20 +42,48 @@ describe("file drops (Storage trigger)", () => {
     const lines = [
       JSON.stringify({ event_id: `${tag}-1`, event_name: "page_view", timestamp: ts(), anonymous_id: "a1" }),
       "{not json",
-      JSON.stringify({ event_id: `${tag}-2`, event_name: "purchase", timestamp: ts(), user_id: "u", revenue: 5, currency: "EUR" }),
-      JSON.stringify({ event_id: `${tag}-3`, event_name: "purchase", timestamp: ts(), user_id: "u", revenue: 5 }),
+      JSON.stringify({
+        event_id: `${tag}-2`,
+        event_name: "purchase",
+        timestamp: ts(),
+        user_id: "u",
+        revenue: 5,
+        currency: "EUR",
+      }),
+      JSON.stringify({
+        event_id: `${tag}-3`,
+        event_name: "purchase",
+        timestamp: ts(),
+        user_id: "u",
+        revenue: 5,
+      }),
       JSON.stringify([1, 2]),
     ];
     const path = await drop(`${tag}.ndjson.gz`, gzipSync(lines.join("\n") + "\n"));
     const doc = await uploadDoc(path);
-    expect(doc).toMatchObject({ status: "succeeded", rows_read: 5, rows_accepted: 2, rows_rejected: 3, format: "ndjson", compressed: true });
+    expect(doc).toMatchObject({
+      status: "succeeded",
+      rows_read: 5,
+      rows_accepted: 2,
+      rows_rejected: 3,
+      format: "ndjson",
+      compressed: true,
+    });
     expect(doc.report_path).toBe(`${path}.rejected.ndjson`);
     const [report] = await getStorage(adminApp()).bucket(BUCKET).file(String(doc.report_path)).download();
-    const rows = report.toString("utf8").trim().split("\n").map((l) => JSON.parse(l) as { row: number; reason: string; field: string | null });
+    const rows = report
+      .toString("utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { row: number; reason: string; field: string | null });
     expect(rows.map((r) => r.row)).toEqual([2, 4, 5]);
     expect(rows[0].reason).toMatch(/invalid JSON/);
     expect(rows[1]).toMatchObject({ field: "currency" });
-    await eventually(async () => (await countEvents("demo", "event_id LIKE $p", { p: `${tag}-%` })) === 2, 30_000, "file rows");
+    await eventually(
+      async () => (await countEvents("demo", "event_id LIKE $p", { p: `${tag}-%` })) === 2,
+      30_000,
+      "file rows",
+    );
   });
 
   it("ingests CSV with nested columns and rejects rows with the wrong column count", async () => {
@@ -66,7 +97,14 @@ describe("file drops (Storage trigger)", () => {
     const path = await drop(`${tag}.csv`, Buffer.from(csv));
     const doc = await uploadDoc(path);
     expect(doc).toMatchObject({ status: "succeeded", rows_accepted: 2, rows_rejected: 1 });
-    await eventually(async () => (await countEvents("demo", "event_id LIKE $p AND (channel = 'Email' OR event_name = 'purchase')", { p: `${tag}-%` })) === 2, 30_000, "csv rows");
+    await eventually(
+      async () =>
+        (await countEvents("demo", "event_id LIKE $p AND (channel = 'Email' OR event_name = 'purchase')", {
+          p: `${tag}-%`,
+        })) === 2,
+      30_000,
+      "csv rows",
+    );
   });
 
   it("stops a gzip bomb early with a clear failure", async () => {
@@ -82,7 +120,10 @@ describe("file drops (Storage trigger)", () => {
     await getStorage(adminApp()).bucket(BUCKET).file(path).save(Buffer.from("{}\n"), { resumable: false });
     const doc = await eventually(
       async () => {
-        const snap = await firestore().collection("workspaces/ghost-ws/uploads").where("object_path", "==", path).get();
+        const snap = await firestore()
+          .collection("workspaces/ghost-ws/uploads")
+          .where("object_path", "==", path)
+          .get();
         return snap.docs[0]?.data()?.status === "failed" ? snap.docs[0].data() : undefined;
       },
       60_000,

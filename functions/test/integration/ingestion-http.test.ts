@@ -1,7 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { seedFirebase, demoApiKey } from "../../src/demo/seed-firebase";
-import { api, countEvents, eventually, requireEmulators, signIn, warehouse, FUNCTIONS } from "../support/emulator-client";
+import {
+  api,
+  countEvents,
+  eventually,
+  requireEmulators,
+  signIn,
+  warehouse,
+  FUNCTIONS,
+} from "../support/emulator-client";
 
 const now = () => new Date(Date.now() - 60_000).toISOString();
 const ev = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -45,7 +53,11 @@ describe("POST /v1/events", () => {
       { index: 4, path: "context", reason: "unknown field(s): utm_sauce" },
     ]);
     const where = "event_id LIKE $p";
-    await eventually(async () => (await countEvents("demo", where, { p: `${tag}-%` })) === 2, 30_000, "2 rows");
+    await eventually(
+      async () => (await countEvents("demo", where, { p: `${tag}-%` })) === 2,
+      30_000,
+      "2 rows",
+    );
     const again = await api("POST", "/v1/events", { apiKey: demoKey, body: { events: batch } });
     expect(again.status).toBe(202);
     await new Promise((r) => setTimeout(r, 3000));
@@ -55,21 +67,34 @@ describe("POST /v1/events", () => {
       sql: "SELECT event_name, channel, currency, ingest_path FROM standard_events WHERE workspace_id = 'demo' AND event_id = $id",
       params: { id: `${tag}-1` },
     });
-    expect(rows).toEqual([{ event_name: "purchase", channel: "Paid Search", currency: "USD", ingest_path: "http" }]);
+    expect(rows).toEqual([
+      { event_name: "purchase", channel: "Paid Search", currency: "USD", ingest_path: "http" },
+    ]);
     // Rejected rows are kept with their reasons for the ingestion-health screen.
-    const rejected = await api<{ rows: Array<{ reason: string }> }>("GET", "/v1/rejections?workspace_id=demo", { token: demoToken });
+    const rejected = await api<{ rows: Array<{ reason: string }> }>(
+      "GET",
+      "/v1/rejections?workspace_id=demo",
+      { token: demoToken },
+    );
     expect(rejected.status).toBe(200);
     expect(rejected.body.rows.some((r) => /utm_sauce/.test(r.reason))).toBe(true);
   });
 
   it("accepts a single event and a bare array, with a Firebase ID token", async () => {
     const tag = randomUUID().slice(0, 8);
-    const one = await api("POST", "/v1/events", { token: demoToken, body: { ...ev(`${tag}-a`), workspace_id: "demo" } });
+    const one = await api("POST", "/v1/events", {
+      token: demoToken,
+      body: { ...ev(`${tag}-a`), workspace_id: "demo" },
+    });
     expect(one.status).toBe(202);
     expect(one.body).toMatchObject({ accepted: 1, rejected: 0 });
     const arr = await api("POST", "/v1/events", { apiKey: demoKey, body: [ev(`${tag}-b`), ev(`${tag}-c`)] });
     expect(arr.body).toMatchObject({ accepted: 2 });
-    await eventually(async () => (await countEvents("demo", "event_id LIKE $p", { p: `${tag}-%` })) === 3, 30_000, "3 rows");
+    await eventually(
+      async () => (await countEvents("demo", "event_id LIKE $p", { p: `${tag}-%` })) === 3,
+      30_000,
+      "3 rows",
+    );
   });
 
   it.each([
@@ -78,17 +103,29 @@ describe("POST /v1/events", () => {
     ["an unknown key", { apiKey: "cfap_" + "x".repeat(32) }, 401, "unauthenticated"],
     ["a bad token", { token: "garbage" }, 401, "unauthenticated"],
   ])("refuses %s", async (_label, auth, status, code) => {
-    const res = await api("POST", "/v1/events", { ...auth, body: { workspace_id: "demo", events: [ev("x")] } });
+    const res = await api("POST", "/v1/events", {
+      ...auth,
+      body: { workspace_id: "demo", events: [ev("x")] },
+    });
     expect(res.status).toBe(status);
     expect(res.body).toMatchObject({ error: { code } });
   });
 
   it("keeps workspaces apart: 403 for a non-member or another workspace's key, 404 for unknown workspaces", async () => {
-    const asOther = await api("POST", "/v1/events", { token: otherToken, body: { workspace_id: "demo", events: [ev("x")] } });
+    const asOther = await api("POST", "/v1/events", {
+      token: otherToken,
+      body: { workspace_id: "demo", events: [ev("x")] },
+    });
     expect(asOther.status).toBe(403);
-    const keyElsewhere = await api("POST", "/v1/events", { apiKey: demoKey, body: { workspace_id: "other", events: [ev("x")] } });
+    const keyElsewhere = await api("POST", "/v1/events", {
+      apiKey: demoKey,
+      body: { workspace_id: "other", events: [ev("x")] },
+    });
     expect(keyElsewhere.status).toBe(403);
-    const unknown = await api("POST", "/v1/events", { token: demoToken, body: { workspace_id: "nowhere", events: [ev("x")] } });
+    const unknown = await api("POST", "/v1/events", {
+      token: demoToken,
+      body: { workspace_id: "nowhere", events: [ev("x")] },
+    });
     expect(unknown.status).toBe(404);
   });
 
@@ -103,15 +140,23 @@ describe("POST /v1/events", () => {
       headers: { "content-type": "text/plain" },
     });
     expect(malformed.status).toBe(400);
-    expect(malformed.body).toMatchObject({ error: { code: "invalid_json", message: expect.stringMatching(/malformed JSON/) } });
+    expect(malformed.body).toMatchObject({
+      error: { code: "invalid_json", message: expect.stringMatching(/malformed JSON/) },
+    });
     const empty = await api("POST", "/v1/events", { apiKey: demoKey, body: { events: [] } });
     expect(empty.status).toBe(400);
     const notArray = await api("POST", "/v1/events", { apiKey: demoKey, body: { events: "x" } });
     expect(notArray.status).toBe(400);
     expect(notArray.body).toMatchObject({ error: { issues: [{ path: "events" }] } });
-    const tooMany = await api("POST", "/v1/events", { apiKey: demoKey, body: { events: Array.from({ length: 1001 }, (_, i) => ev(`m${i}`)) } });
+    const tooMany = await api("POST", "/v1/events", {
+      apiKey: demoKey,
+      body: { events: Array.from({ length: 1001 }, (_, i) => ev(`m${i}`)) },
+    });
     expect(tooMany.status).toBe(413);
-    const tooBig = await api("POST", "/v1/events", { apiKey: demoKey, body: { events: [ev("big", { properties: { blob: "x".repeat(1_100_000) } })] } });
+    const tooBig = await api("POST", "/v1/events", {
+      apiKey: demoKey,
+      body: { events: [ev("big", { properties: { blob: "x".repeat(1_100_000) } })] },
+    });
     expect(tooBig.status).toBe(413);
     const notUtf8 = await api("POST", "/v1/events", {
       apiKey: demoKey,
@@ -119,7 +164,9 @@ describe("POST /v1/events", () => {
       headers: { "content-type": "application/octet-stream" },
     });
     expect(notUtf8.status).toBe(400);
-    expect(notUtf8.body).toMatchObject({ error: { code: "invalid_json", message: expect.stringMatching(/UTF-8/) } });
+    expect(notUtf8.body).toMatchObject({
+      error: { code: "invalid_json", message: expect.stringMatching(/UTF-8/) },
+    });
   });
 
   it("creates, lists and revokes API keys; a revoked key stops working", async () => {
@@ -130,17 +177,26 @@ describe("POST /v1/events", () => {
     expect(created.status).toBe(201);
     const key = created.body.api_key;
     expect((await api("POST", "/v1/events", { apiKey: key, body: [ev(randomUUID())] })).status).toBe(202);
-    const listed = await api<{ api_keys: Array<Record<string, unknown>> }>("GET", "/v1/api-keys?workspace_id=demo", { token: demoToken });
+    const listed = await api<{ api_keys: Array<Record<string, unknown>> }>(
+      "GET",
+      "/v1/api-keys?workspace_id=demo",
+      { token: demoToken },
+    );
     const mine = listed.body.api_keys.find((k) => k.key_id === created.body.key_id);
     expect(mine).toBeDefined();
     expect(JSON.stringify(listed.body)).not.toContain(key);
-    const revoked = await api("DELETE", `/v1/api-keys/${created.body.key_id}?workspace_id=demo`, { token: demoToken });
+    const revoked = await api("DELETE", `/v1/api-keys/${created.body.key_id}?workspace_id=demo`, {
+      token: demoToken,
+    });
     expect(revoked.status).toBe(200);
     const refused = await api("POST", "/v1/events", { apiKey: key, body: [ev(randomUUID())] });
     expect(refused.status).toBe(401);
     expect(refused.body).toMatchObject({ error: { message: expect.stringMatching(/revoked/) } });
     // Keys cannot mint keys, and other users cannot manage this workspace's keys.
-    expect((await api("POST", "/v1/api-keys", { apiKey: demoKey, body: { workspace_id: "demo", name: "x" } })).status).toBe(403);
+    expect(
+      (await api("POST", "/v1/api-keys", { apiKey: demoKey, body: { workspace_id: "demo", name: "x" } }))
+        .status,
+    ).toBe(403);
     expect((await api("GET", "/v1/api-keys?workspace_id=demo", { token: otherToken })).status).toBe(403);
   });
 });
@@ -151,23 +207,46 @@ describe("ingestEvents callable", () => {
     const call = async (data: unknown, token?: string) => {
       const res = await fetch(`${FUNCTIONS}/ingestEvents`, {
         method: "POST",
-        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          "content-type": "application/json",
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body: JSON.stringify({ data }),
       });
-      return { status: res.status, body: (await res.json()) as { result?: Record<string, unknown>; error?: Record<string, unknown> } };
+      return {
+        status: res.status,
+        body: (await res.json()) as { result?: Record<string, unknown>; error?: Record<string, unknown> },
+      };
     };
-    const ok = await call({ workspace_id: "demo", events: [ev(`${tag}-1`), ev(`${tag}-2`, { user_id: null })] }, demoToken);
+    const ok = await call(
+      { workspace_id: "demo", events: [ev(`${tag}-1`), ev(`${tag}-2`, { user_id: null })] },
+      demoToken,
+    );
     expect(ok.status).toBe(200);
-    expect(ok.body.result).toMatchObject({ accepted: 1, rejected: 1, errors: [{ index: 1, path: "user_id" }] });
-    await eventually(async () => (await countEvents("demo", "event_id = $id", { id: `${tag}-1` })) === 1, 30_000, "callable row");
+    expect(ok.body.result).toMatchObject({
+      accepted: 1,
+      rejected: 1,
+      errors: [{ index: 1, path: "user_id" }],
+    });
+    await eventually(
+      async () => (await countEvents("demo", "event_id = $id", { id: `${tag}-1` })) === 1,
+      30_000,
+      "callable row",
+    );
     const { rows } = await warehouse().query<{ ingest_path: string }>({
       label: "it_callable",
       sql: "SELECT ingest_path FROM standard_events WHERE workspace_id = 'demo' AND event_id = $id",
       params: { id: `${tag}-1` },
     });
     expect(rows[0].ingest_path).toBe("callable");
-    expect((await call({ workspace_id: "demo", events: [ev("x")] })).body.error).toMatchObject({ status: "UNAUTHENTICATED" });
-    expect((await call({ workspace_id: "demo", events: [ev("x")] }, otherToken)).body.error).toMatchObject({ status: "PERMISSION_DENIED" });
-    expect((await call({ workspace_id: "demo", events: "nope" }, demoToken)).body.error).toMatchObject({ status: "INVALID_ARGUMENT" });
+    expect((await call({ workspace_id: "demo", events: [ev("x")] })).body.error).toMatchObject({
+      status: "UNAUTHENTICATED",
+    });
+    expect((await call({ workspace_id: "demo", events: [ev("x")] }, otherToken)).body.error).toMatchObject({
+      status: "PERMISSION_DENIED",
+    });
+    expect((await call({ workspace_id: "demo", events: "nope" }, demoToken)).body.error).toMatchObject({
+      status: "INVALID_ARGUMENT",
+    });
   });
 });

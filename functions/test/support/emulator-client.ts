@@ -12,7 +12,8 @@ const FIRESTORE = process.env.FIRESTORE_EMULATOR_HOST ?? "127.0.0.1:8080";
 
 export function requireEmulators(): void {
   for (const v of ["FIRESTORE_EMULATOR_HOST", "FIREBASE_AUTH_EMULATOR_HOST", "CFAP_WAREHOUSE_URL"]) {
-    if (!process.env[v]) throw new Error(`${v} is not set: run integration tests with node emulators/exec.mjs -- …`);
+    if (!process.env[v])
+      throw new Error(`${v} is not set: run integration tests with node emulators/exec.mjs -- …`);
   }
 }
 
@@ -21,11 +22,14 @@ export function warehouse(): RemoteDuckDbWarehouse {
 }
 
 export async function signIn(email: string, password: string): Promise<string> {
-  const res = await fetch(`http://${AUTH}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=demo-key`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password, returnSecureToken: true }),
-  });
+  const res = await fetch(
+    `http://${AUTH}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=demo-key`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password, returnSecureToken: true }),
+    },
+  );
   const body = (await res.json()) as { idToken?: string; error?: unknown };
   if (!body.idToken) throw new Error(`sign-in failed: ${JSON.stringify(body.error)}`);
   return body.idToken;
@@ -39,7 +43,13 @@ export interface ApiAnswer<T = Record<string, unknown>> {
 export async function api<T = Record<string, unknown>>(
   method: string,
   path: string,
-  opts: { body?: unknown; raw?: string | Buffer; token?: string; apiKey?: string; headers?: Record<string, string> } = {},
+  opts: {
+    body?: unknown;
+    raw?: string | Buffer;
+    token?: string;
+    apiKey?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<ApiAnswer<T>> {
   const headers: Record<string, string> = { "content-type": "application/json", ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -61,14 +71,21 @@ export async function api<T = Record<string, unknown>>(
 
 /** Reads a Firestore document through the emulator's REST API as a signed-in user (rules apply). */
 export async function firestoreGetAsUser(path: string, token: string): Promise<number> {
-  const res = await fetch(`http://${FIRESTORE}/v1/projects/${PROJECT}/databases/(default)/documents/${path}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
+  const res = await fetch(
+    `http://${FIRESTORE}/v1/projects/${PROJECT}/databases/(default)/documents/${path}`,
+    {
+      headers: { authorization: `Bearer ${token}` },
+    },
+  );
   await res.text();
   return res.status;
 }
 
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 30_000,
+  what = "condition",
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < until) {
@@ -83,7 +100,11 @@ export async function eventually<T>(fn: () => Promise<T | undefined | null | fal
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
 }
 
-export async function countEvents(workspaceId: string, where = "TRUE", params: Record<string, string> = {}): Promise<number> {
+export async function countEvents(
+  workspaceId: string,
+  where = "TRUE",
+  params: Record<string, string> = {},
+): Promise<number> {
   const { rows } = await warehouse().query<{ n: number }>({
     label: "test_count",
     sql: `SELECT COUNT(*) AS n FROM standard_events WHERE workspace_id = $w AND ${where}`,

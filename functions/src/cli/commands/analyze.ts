@@ -65,7 +65,9 @@ async function analyzeDid(argv: string[]): Promise<number> {
       cluster: values.cluster,
     })) {
       if (col !== undefined && !load.columns.includes(col)) {
-        throw new CliError(`--${flag}: column ${JSON.stringify(col)} is not in ${values.data} (columns: ${load.columns.join(", ")})`);
+        throw new CliError(
+          `--${flag}: column ${JSON.stringify(col)} is not in ${values.data} (columns: ${load.columns.join(", ")})`,
+        );
       }
     }
     const params: Record<string, unknown> = {
@@ -82,8 +84,17 @@ async function analyzeDid(argv: string[]): Promise<number> {
       },
       ...(values.se ? { se: values.se } : {}),
       ...(values.design ? { design: values.design } : {}),
-      ...(values.covariates ? { covariates: values.covariates.split(",").map((c) => c.trim()).filter(Boolean) } : {}),
-      ...(values.leads || values.lags ? { event_study: { leads: Number(values.leads ?? 1), lags: Number(values.lags ?? 0) } } : {}),
+      ...(values.covariates
+        ? {
+            covariates: values.covariates
+              .split(",")
+              .map((c) => c.trim())
+              .filter(Boolean),
+          }
+        : {}),
+      ...(values.leads || values.lags
+        ? { event_study: { leads: Number(values.leads ?? 1), lags: Number(values.lags ?? 0) } }
+        : {}),
       ...(values.alpha ? { alpha: Number(values.alpha) } : {}),
     };
     let result: ResultEnvelope;
@@ -107,7 +118,9 @@ async function analyzeDid(argv: string[]): Promise<number> {
 
 function printReadable(r: ResultEnvelope): void {
   const se = (r.diagnostics.se ?? {}) as { type?: string; df?: number };
-  console.log(`${r.model} ${r.model_version}: ${r.n_obs.toLocaleString("en-US")} observations${se.type ? `, SE ${se.type}` : ""}\n`);
+  console.log(
+    `${r.model} ${r.model_version}: ${r.n_obs.toLocaleString("en-US")} observations${se.type ? `, SE ${se.type}` : ""}\n`,
+  );
   console.log(
     table(
       r.estimates.map((e) => ({
@@ -127,7 +140,9 @@ function printReadable(r: ResultEnvelope): void {
     const sig = att.p_value < alpha;
     console.log(
       `\nATT ${formatNumber(att.estimate)} (${Math.round((1 - alpha) * 100)}% CI ${formatNumber(att.ci_low)} to ${formatNumber(att.ci_high)}): ` +
-        (sig ? `statistically significant at the ${alpha * 100}% level.` : `not statistically significant at the ${alpha * 100}% level.`),
+        (sig
+          ? `statistically significant at the ${alpha * 100}% level.`
+          : `not statistically significant at the ${alpha * 100}% level.`),
     );
   }
   for (const w of r.warnings) console.log(`warning: ${w}`);

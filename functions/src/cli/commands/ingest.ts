@@ -55,7 +55,10 @@ export async function ingestCommand(argv: string[]): Promise<number> {
   const file = positionals[0];
   if (!file) throw new CliError(`missing <file>\n\n${INGEST_HELP}`);
   const ws = workspaceIdSchema.safeParse(values.workspace);
-  if (!ws.success) throw new CliError(`--workspace: ${values.workspace === undefined ? "is required" : ws.error.issues[0].message}`);
+  if (!ws.success)
+    throw new CliError(
+      `--workspace: ${values.workspace === undefined ? "is required" : ws.error.issues[0].message}`,
+    );
   let size: number;
   try {
     size = statSync(file).size;
@@ -65,16 +68,28 @@ export async function ingestCommand(argv: string[]): Promise<number> {
   const settings = loadSettings();
   let bytes = 0;
   const progress = new Progress(size, !values.json && Boolean(process.stderr.isTTY));
-  const rows = readRows(countingStream(file, (n) => (bytes = n)), basename(file), {
-    maxDecompressedBytes: settings.CFAP_MAX_FILE_BYTES,
-    maxCompressionRatio: settings.CFAP_MAX_GZIP_RATIO,
-  });
+  const rows = readRows(
+    countingStream(file, (n) => (bytes = n)),
+    basename(file),
+    {
+      maxDecompressedBytes: settings.CFAP_MAX_FILE_BYTES,
+      maxCompressionRatio: settings.CFAP_MAX_GZIP_RATIO,
+    },
+  );
   const rejections: RowRejection[] = [];
   const started = Date.now();
   let summary: IngestSummary;
   try {
     if (values.url) {
-      summary = await ingestOverHttp(values.url, values["api-key"], ws.data, rows, progress, () => bytes, rejections);
+      summary = await ingestOverHttp(
+        values.url,
+        values["api-key"],
+        ws.data,
+        rows,
+        progress,
+        () => bytes,
+        rejections,
+      );
     } else {
       const warehouse = await openCliWarehouse(values.db);
       try {
@@ -135,7 +150,11 @@ export async function ingestCommand(argv: string[]): Promise<number> {
     if (rejections.length > 0) {
       console.log(`\nrejected rows (first ${Math.min(20, rejections.length)}):`);
       console.log(
-        table(rejections.slice(0, 20).map((r) => ({ row: r.index + 1, line: r.line, field: r.path ?? "", reason: r.reason }))),
+        table(
+          rejections
+            .slice(0, 20)
+            .map((r) => ({ row: r.index + 1, line: r.line, field: r.path ?? "", reason: r.reason })),
+        ),
       );
     }
   }
@@ -173,7 +192,8 @@ async function ingestOverHttp(
       for (const r of part) {
         if (!r.ok) {
           out.rejected++;
-          if (rejections.length < 1000) rejections.push({ index: r.index, path: r.path, reason: r.reason, line: r.line, raw: r.raw });
+          if (rejections.length < 1000)
+            rejections.push({ index: r.index, path: r.path, reason: r.reason, line: r.line, raw: r.raw });
         }
       }
       out.rows += part.length;
@@ -184,7 +204,10 @@ async function ingestOverHttp(
         res = await fetch(endpoint, {
           method: "POST",
           headers: { "content-type": "application/json", "x-api-key": apiKey, "x-request-id": requestId },
-          body: JSON.stringify({ workspace_id: workspaceId, events: good.map((r) => (r.ok ? r.value : null)) }),
+          body: JSON.stringify({
+            workspace_id: workspaceId,
+            events: good.map((r) => (r.ok ? r.value : null)),
+          }),
         });
         if (res.status !== 503 && res.status !== 429) break;
         await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
@@ -195,7 +218,8 @@ async function ingestOverHttp(
         errors?: Array<{ index: number; path: string | null; reason: string }>;
         error?: { message: string };
       };
-      if (res!.status !== 202) throw new CliError(`API answered ${res!.status}: ${body.error?.message ?? "unknown error"}`, 1);
+      if (res!.status !== 202)
+        throw new CliError(`API answered ${res!.status}: ${body.error?.message ?? "unknown error"}`, 1);
       out.accepted += body.accepted ?? 0;
       out.rejected += body.rejected ?? 0;
       for (const e of body.errors ?? []) {

@@ -16,7 +16,11 @@ users, workspaces and API keys in the Auth and Firestore emulators.`;
 export async function seedCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { db: { type: "string" }, emulators: { type: "boolean", default: false }, json: { type: "boolean", default: false } },
+    options: {
+      db: { type: "string" },
+      emulators: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+    },
   });
   if (values.emulators) {
     process.env.FIRESTORE_EMULATOR_HOST ??= "127.0.0.1:8080";
@@ -30,7 +34,18 @@ export async function seedCommand(argv: string[]): Promise<number> {
     const demo = demoConfig();
     const outcomes = [
       await seedWarehouse(warehouse, demo, window),
-      await seedWarehouse(warehouse, demoConfig(new Date(), { workspaceId: "other", seed: 7, geos: 6, treatedGeos: 2, days: 28, treatmentDay: 14 }), window),
+      await seedWarehouse(
+        warehouse,
+        demoConfig(new Date(), {
+          workspaceId: "other",
+          seed: 7,
+          geos: 6,
+          treatedGeos: 2,
+          days: 28,
+          treatmentDay: 14,
+        }),
+        window,
+      ),
     ];
     let users: Awaited<ReturnType<typeof seedFirebase>> = [];
     if (values.emulators) users = await seedFirebase();
@@ -38,10 +53,28 @@ export async function seedCommand(argv: string[]): Promise<number> {
     if (values.json) {
       printJson({ warehouse: outcomes, users, truth });
     } else {
-      console.log(table(outcomes.map((o) => ({ workspace: o.workspace_id, events: o.events, inserted: o.inserted, note: o.skipped ? "already seeded" : "" }))));
+      console.log(
+        table(
+          outcomes.map((o) => ({
+            workspace: o.workspace_id,
+            events: o.events,
+            inserted: o.inserted,
+            note: o.skipped ? "already seeded" : "",
+          })),
+        ),
+      );
       if (users.length > 0) {
         console.log("\ndemo accounts:");
-        console.log(table(users.map((u) => ({ email: u.email, password: u.password, workspace: u.workspace, api_key: u.api_key }))));
+        console.log(
+          table(
+            users.map((u) => ({
+              email: u.email,
+              password: u.password,
+              workspace: u.workspace,
+              api_key: u.api_key,
+            })),
+          ),
+        );
       }
       console.log(
         `\ntruth: campaign ${truth.campaign} in ${truth.treated_units.join(", ")} from ${truth.treatment_start}: +${truth.true_att_purchases_per_geo_day} purchases per geo-day`,

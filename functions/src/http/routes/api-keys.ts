@@ -11,12 +11,16 @@ import { requirePrincipal, requireWorkspace } from "./principal";
 export function apiKeyRoutes(router: Router, services: Services): void {
   router.on("POST", "/v1/api-keys", async (req) => {
     const principal = await requirePrincipal(req, services);
-    if (principal.kind !== "user") return apiError(403, "forbidden", "API keys cannot create API keys; sign in");
+    if (principal.kind !== "user")
+      return apiError(403, "forbidden", "API keys cannot create API keys; sign in");
     const body = validate(createApiKeyRequestSchema, readJson(req, 16_384));
     await requireWorkspace(principal, body.workspace_id, services);
     const { key, hash, record } = generateApiKey(body.workspace_id, body.name, principalLabel(principal));
     await services.apiKeys.create(hash, record);
-    return { status: 201, body: { key_id: record.key_id, api_key: key, name: record.name, prefix: record.prefix } };
+    return {
+      status: 201,
+      body: { key_id: record.key_id, api_key: key, name: record.name, prefix: record.prefix },
+    };
   });
 
   router.on("GET", "/v1/api-keys", async (req) => {
@@ -35,6 +39,8 @@ export function apiKeyRoutes(router: Router, services: Services): void {
     if (principal.kind !== "user") return apiError(403, "forbidden", "sign in to manage API keys");
     await requireWorkspace(principal, workspaceId, services);
     const ok = await services.apiKeys.revoke(workspaceId, params.keyId, new Date().toISOString());
-    return ok ? { status: 200, body: { revoked: params.keyId } } : apiError(404, "not_found", `no API key ${params.keyId}`);
+    return ok
+      ? { status: 200, body: { revoked: params.keyId } }
+      : apiError(404, "not_found", `no API key ${params.keyId}`);
   });
 }

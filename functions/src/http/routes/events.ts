@@ -15,8 +15,10 @@ export function eventRoutes(router: Router, services: Services): void {
     const principal = await requirePrincipal(req, services);
     const body = readJson(req, s.CFAP_MAX_BODY_BYTES);
     const parsed = parseIngestRequest(body);
-    if (!parsed.ok) return apiError(400, "bad_request", `${parsed.path ?? "body"}: ${parsed.reason}`, [parsed]);
-    if (parsed.events.length === 0) return apiError(400, "bad_request", "events is empty", [{ path: "events", reason: "is empty" }]);
+    if (!parsed.ok)
+      return apiError(400, "bad_request", `${parsed.path ?? "body"}: ${parsed.reason}`, [parsed]);
+    if (parsed.events.length === 0)
+      return apiError(400, "bad_request", "events is empty", [{ path: "events", reason: "is empty" }]);
     if (parsed.events.length > s.CFAP_MAX_BATCH_EVENTS) {
       return apiError(
         413,
@@ -26,7 +28,9 @@ export function eventRoutes(router: Router, services: Services): void {
     }
     const workspaceId = resolveWorkspace(parsed, principal.kind === "api_key" ? principal.workspaceId : null);
     if (!workspaceId) {
-      return apiError(400, "bad_request", "workspace_id is required", [{ path: "workspace_id", reason: "is required" }]);
+      return apiError(400, "bad_request", "workspace_id is required", [
+        { path: "workspace_id", reason: "is required" },
+      ]);
     }
     await requireWorkspace(principal, workspaceId, services);
     const requestId = req.headers["x-request-id"]?.slice(0, 100) || randomUUID();
@@ -47,7 +51,10 @@ export function eventRoutes(router: Router, services: Services): void {
     } catch (err) {
       if (err instanceof PublishUnavailableError) {
         services.log.error("publish failed", { err: err.message });
-        return { ...apiError(503, "unavailable", "events could not be queued; retry the same request"), headers: { "retry-after": "5" } };
+        return {
+          ...apiError(503, "unavailable", "events could not be queued; retry the same request"),
+          headers: { "retry-after": "5" },
+        };
       }
       throw err;
     }

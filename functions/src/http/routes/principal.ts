@@ -12,7 +12,11 @@ export async function requirePrincipal(req: HttpRequest, services: Services): Pr
   return result;
 }
 
-export async function requireWorkspace(principal: Principal, workspaceId: string, services: Services): Promise<void> {
+export async function requireWorkspace(
+  principal: Principal,
+  workspaceId: string,
+  services: Services,
+): Promise<void> {
   const denied = await authorizeWorkspace(principal, workspaceId, services.auth);
   if (denied) throw new HttpError(apiError(denied.status, denied.code, denied.message));
 }

@@ -13,12 +13,23 @@ export function uploadRoutes(router: Router, services: Services): void {
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
     const objectPath = `drops/${body.workspace_id}/${stamp}-${body.filename}`;
     const contentType =
-      body.content_type ?? (/\.gz$/i.test(body.filename) ? "application/gzip" : /\.csv/i.test(body.filename) ? "text/csv" : "application/x-ndjson");
+      body.content_type ??
+      (/\.gz$/i.test(body.filename)
+        ? "application/gzip"
+        : /\.csv/i.test(body.filename)
+          ? "text/csv"
+          : "application/x-ndjson");
     const expiresAt = new Date(Date.now() + 15 * 60_000);
     const signed = await services.uploadUrls.signedPutUrl(objectPath, contentType, expiresAt);
     return {
       status: 201,
-      body: { upload_url: signed.url, method: "PUT", object_path: objectPath, headers: signed.headers, expires_at: expiresAt.toISOString() },
+      body: {
+        upload_url: signed.url,
+        method: "PUT",
+        object_path: objectPath,
+        headers: signed.headers,
+        expires_at: expiresAt.toISOString(),
+      },
     };
   });
 }

@@ -14,7 +14,10 @@ export interface DroppedObject {
 export type DropOutcome =
   | { status: "ignored"; reason: string }
   | { status: "skipped"; reason: string }
-  | { status: "succeeded" | "failed"; upload: Pick<UploadRecord, "rows_read" | "rows_accepted" | "rows_rejected" | "error"> };
+  | {
+      status: "succeeded" | "failed";
+      upload: Pick<UploadRecord, "rows_read" | "rows_accepted" | "rows_rejected" | "error">;
+    };
 
 /** Progress is written to Firestore at most this often (rows), so a big file doesn't hammer it. */
 const PROGRESS_EVERY_ROWS = 20_000;
@@ -29,7 +32,10 @@ const PROGRESS_EVERY_ROWS = 20_000;
 export async function processDrop(object: DroppedObject, services: Services): Promise<DropOutcome> {
   const drop = parseDropPath(object.objectPath);
   if (!drop) return { status: "ignored", reason: "not a drop file" };
-  const uploadId = createHash("sha256").update(`${object.objectPath}#${object.generation}`).digest("hex").slice(0, 24);
+  const uploadId = createHash("sha256")
+    .update(`${object.objectPath}#${object.generation}`)
+    .digest("hex")
+    .slice(0, 24);
   const now = new Date();
   const format = detectFormat(drop.fileName) ?? "ndjson";
   const record: UploadRecord = {
@@ -95,13 +101,19 @@ export async function processDrop(object: DroppedObject, services: Services): Pr
       publisher: services.publisher,
       onRejected: async (r) => {
         reportLines++;
-        await report.write(JSON.stringify({ row: r.index + 1, line: r.line, field: r.path, reason: r.reason, raw: r.raw }) + "\n");
+        await report.write(
+          JSON.stringify({ row: r.index + 1, line: r.line, field: r.path, reason: r.reason, raw: r.raw }) +
+            "\n",
+        );
       },
       onProgress: async (c) => {
         Object.assign(counts, c);
         if (c.rows_read - lastProgress >= PROGRESS_EVERY_ROWS) {
           lastProgress = c.rows_read;
-          await services.uploads.update(drop.workspaceId, uploadId, { ...c, updated_at: new Date().toISOString() });
+          await services.uploads.update(drop.workspaceId, uploadId, {
+            ...c,
+            updated_at: new Date().toISOString(),
+          });
         }
       },
     });

@@ -36,7 +36,10 @@ export class FirestoreApiKeyStore implements ApiKeyStore {
   }
 
   async list(workspaceId: string): Promise<ApiKeyRecord[]> {
-    const snap = await this.db.collection(paths.workspaceApiKeys(workspaceId)).orderBy("created_at", "desc").get();
+    const snap = await this.db
+      .collection(paths.workspaceApiKeys(workspaceId))
+      .orderBy("created_at", "desc")
+      .get();
     return snap.docs.map((d) => d.data() as ApiKeyRecord);
   }
 }

@@ -1,5 +1,10 @@
 import type { Firestore } from "firebase-admin/firestore";
-import { botFilter, customChannelRules, type ChannelRule, type EventEnricher } from "../../ingestion/enrichment";
+import {
+  botFilter,
+  customChannelRules,
+  type ChannelRule,
+  type EventEnricher,
+} from "../../ingestion/enrichment";
 import { paths } from "./paths";
 
 const cache = new Map<string, { hooks: readonly EventEnricher[]; until: number }>();
@@ -15,7 +20,8 @@ export async function loadEnrichers(db: Firestore, workspaceId: string): Promise
   const cfg = (snap.get("enrichment") ?? {}) as { channel_rules?: ChannelRule[]; filter_bots?: boolean };
   const hooks: EventEnricher[] = [];
   if (cfg.filter_bots) hooks.push(botFilter);
-  if (Array.isArray(cfg.channel_rules) && cfg.channel_rules.length > 0) hooks.push(customChannelRules(cfg.channel_rules));
+  if (Array.isArray(cfg.channel_rules) && cfg.channel_rules.length > 0)
+    hooks.push(customChannelRules(cfg.channel_rules));
   cache.set(workspaceId, { hooks, until: Date.now() + 60_000 });
   return hooks;
 }

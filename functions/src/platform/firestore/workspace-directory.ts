@@ -20,10 +20,16 @@ export class FirestoreWorkspaceDirectory implements WorkspaceDirectory {
   }
 
   workspaceExists(workspaceId: string): Promise<boolean> {
-    return this.cached(`w:${workspaceId}`, async () => (await this.db.doc(paths.workspace(workspaceId)).get()).exists);
+    return this.cached(
+      `w:${workspaceId}`,
+      async () => (await this.db.doc(paths.workspace(workspaceId)).get()).exists,
+    );
   }
 
   isMember(workspaceId: string, uid: string): Promise<boolean> {
-    return this.cached(`m:${workspaceId}:${uid}`, async () => (await this.db.doc(paths.member(workspaceId, uid)).get()).exists);
+    return this.cached(
+      `m:${workspaceId}:${uid}`,
+      async () => (await this.db.doc(paths.member(workspaceId, uid)).get()).exists,
+    );
   }
 }

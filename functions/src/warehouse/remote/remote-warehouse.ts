@@ -30,7 +30,10 @@ export class RemoteDuckDbWarehouse implements Warehouse {
         body: JSON.stringify(body, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
       });
     } catch (err) {
-      throw new WarehouseError(`local warehouse server at ${this.baseUrl} is unreachable: ${(err as Error).message}`, err);
+      throw new WarehouseError(
+        `local warehouse server at ${this.baseUrl} is unreachable: ${(err as Error).message}`,
+        err,
+      );
     }
     const payload = (await res.json().catch(() => ({}))) as { error?: string } & T;
     if (!res.ok) throw new WarehouseError(payload.error ?? `warehouse server answered ${res.status}`);

@@ -15,7 +15,10 @@ const queryBody = z.object({
  * Loopback HTTP front for the embedded warehouse (see remote-warehouse.ts). Binds 127.0.0.1 only: it is
  * a local development process, not a service to expose.
  */
-export function createWarehouseServer(warehouse: Warehouse, log: (m: string) => void = () => undefined): Server {
+export function createWarehouseServer(
+  warehouse: Warehouse,
+  log: (m: string) => void = () => undefined,
+): Server {
   return createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));

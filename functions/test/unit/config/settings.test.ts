@@ -25,6 +25,8 @@ describe("loadSettings", () => {
     expect(msg).toMatch(/CFAP_BQ_DATASET="bad-name!"/);
   });
   it("rejects a warehouse URL with BigQuery", () => {
-    expect(() => loadSettings({ CFAP_WAREHOUSE: "bigquery", CFAP_WAREHOUSE_URL: "http://127.0.0.1:1" })).toThrow(/CFAP_WAREHOUSE_URL/);
+    expect(() =>
+      loadSettings({ CFAP_WAREHOUSE: "bigquery", CFAP_WAREHOUSE_URL: "http://127.0.0.1:1" }),
+    ).toThrow(/CFAP_WAREHOUSE_URL/);
   });
 });

@@ -4,21 +4,45 @@ import { trafficSource } from "../../../src/ingestion/traffic-source";
 
 describe("trafficSource", () => {
   it("prefers UTM tags, lower-cased", () => {
-    expect(trafficSource({ utm_source: "Google", utm_medium: "CPC", utm_campaign: "Brand", referrer: "https://bing.com" })).toEqual({
+    expect(
+      trafficSource({
+        utm_source: "Google",
+        utm_medium: "CPC",
+        utm_campaign: "Brand",
+        referrer: "https://bing.com",
+      }),
+    ).toEqual({
       source: "google",
       medium: "cpc",
       campaign: "Brand",
     });
   });
   it("reads ad click ids from the landing page", () => {
-    expect(trafficSource({ page_url: "https://shop.example.com/?gclid=abc" })).toMatchObject({ source: "google", medium: "cpc" });
-    expect(trafficSource({ page_url: "https://shop.example.com/?x=1&msclkid=abc" })).toMatchObject({ source: "bing", medium: "cpc" });
+    expect(trafficSource({ page_url: "https://shop.example.com/?gclid=abc" })).toMatchObject({
+      source: "google",
+      medium: "cpc",
+    });
+    expect(trafficSource({ page_url: "https://shop.example.com/?x=1&msclkid=abc" })).toMatchObject({
+      source: "bing",
+      medium: "cpc",
+    });
   });
   it("classifies referrers: search, social, other sites, own site", () => {
-    expect(trafficSource({ referrer: "https://www.google.co.uk/search?q=x" })).toMatchObject({ source: "google", medium: "organic" });
-    expect(trafficSource({ referrer: "https://t.co/abc" })).toMatchObject({ source: "twitter", medium: "social" });
-    expect(trafficSource({ referrer: "https://blog.example.org/post" })).toMatchObject({ source: "blog.example.org", medium: "referral" });
-    expect(trafficSource({ referrer: "https://shop.example.com/a", page_url: "https://shop.example.com/b" })).toMatchObject({
+    expect(trafficSource({ referrer: "https://www.google.co.uk/search?q=x" })).toMatchObject({
+      source: "google",
+      medium: "organic",
+    });
+    expect(trafficSource({ referrer: "https://t.co/abc" })).toMatchObject({
+      source: "twitter",
+      medium: "social",
+    });
+    expect(trafficSource({ referrer: "https://blog.example.org/post" })).toMatchObject({
+      source: "blog.example.org",
+      medium: "referral",
+    });
+    expect(
+      trafficSource({ referrer: "https://shop.example.com/a", page_url: "https://shop.example.com/b" }),
+    ).toMatchObject({
       source: "(direct)",
       medium: "(none)",
     });
@@ -29,7 +53,8 @@ describe("trafficSource", () => {
 });
 
 describe("channelOf (default channel grouping)", () => {
-  const ch = (source: string, medium: string, campaign: string | null = null) => channelOf({ source, medium, campaign });
+  const ch = (source: string, medium: string, campaign: string | null = null) =>
+    channelOf({ source, medium, campaign });
   it.each([
     ["(direct)", "(none)", null, "Direct"],
     ["google", "cpc", null, "Paid Search"],

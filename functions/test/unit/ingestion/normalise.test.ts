@@ -77,7 +77,15 @@ describe("normaliseEvent", () => {
   it("runs enrichment hooks, which may reject", () => {
     const r = normaliseEvent(
       { ...base, context: { user_agent: "Googlebot/2.1" } },
-      { ...ctx, enrichers: [{ name: "bots", enrich: (row) => (row.user_agent?.includes("bot") ? { reject: "bot" } : undefined) }] },
+      {
+        ...ctx,
+        enrichers: [
+          {
+            name: "bots",
+            enrich: (row) => (row.user_agent?.includes("bot") ? { reject: "bot" } : undefined),
+          },
+        ],
+      },
     );
     expect(r).toEqual({ ok: false, path: null, reason: "bots: bot" });
   });
@@ -86,7 +94,12 @@ describe("normaliseEvent", () => {
 describe("normaliseBatch", () => {
   it("reports each bad event by index and keeps the first of duplicate ids", () => {
     const out = normaliseBatch(
-      [{ ...base, event_id: "a" }, { ...base, timestamp: "nope" }, { ...base, event_id: "a" }, { ...base, event_id: "b" }],
+      [
+        { ...base, event_id: "a" },
+        { ...base, timestamp: "nope" },
+        { ...base, event_id: "a" },
+        { ...base, event_id: "b" },
+      ],
       ctx,
     );
     expect(out.rows.map((r) => r.event_id)).toEqual(["a", "b"]);
