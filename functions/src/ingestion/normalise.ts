@@ -8,11 +8,12 @@ import {
 } from "../contracts/event";
 import { canonicalEventName } from "./event-name";
 import { canonicalJson } from "./canonical-json";
-import { normaliseTimestamp, type TimeWindow } from "./timestamp";
-import { trafficSource } from "./traffic-source";
+import { normaliseTimestamp, type TimeWindow, type TimestampResult } from "./timestamp";
+import { trafficSource, type TrafficSource } from "./traffic-source";
 import { channelOf } from "./channel";
 import { runEnrichers, type EventEnricher } from "./enrichment";
 import { firstIssue } from "./zod-issues";
+import { fastValidateEvent, isCanonicalIso } from "./fast-validate";
 
 export interface NormaliseContext {
   /** The workspace the credentials are scoped to; an event naming another workspace is refused. */
@@ -46,14 +47,64 @@ export function contentEventId(workspaceId: string, e: EventInput, eventTs: stri
   return createHash("sha256").update(content).digest("hex").slice(0, 40);
 }
 
+/** Values that are the same for every event of a batch (computed once, not per event). */
+interface BatchConstants {
+  receivedAtMs: number;
+  receivedAtIso: string;
+}
+
+function batchConstants(ctx: NormaliseContext): BatchConstants {
+  return { receivedAtMs: ctx.receivedAt.getTime(), receivedAtIso: ctx.receivedAt.toISOString() };
+}
+
+/**
+ * Channel of a traffic source. The grouping runs a dozen regexes; its input (source, medium,
+ * campaign) has few distinct values in practice, so results are memoised (bounded).
+ */
+const channelCache = new Map<string, string>();
+function cachedChannel(t: TrafficSource): string {
+  const key = `${t.source}\u0000${t.medium}\u0000${t.campaign ?? "\u0001"}`;
+  let hit = channelCache.get(key);
+  if (hit === undefined) {
+    hit = channelOf(t);
+    if (channelCache.size >= 10_000) channelCache.clear();
+    channelCache.set(key, hit);
+  }
+  return hit;
+}
+
+/**
+ * normaliseTimestamp, short-cut for the common case: a validated `YYYY-MM-DDThh:mm:ss.sssZ` inside the
+ * window is already what `toISOString()` would print, so no Date is built. Anything else (other
+ * forms, out of window) takes the shared path, which also words the rejection.
+ */
+function eventTime(input: string | number, receivedAtMs: number, window: TimeWindow): TimestampResult {
+  if (typeof input === "string" && isCanonicalIso(input)) {
+    const ms = Date.parse(input);
+    if (ms <= receivedAtMs + window.maxFutureSkewMs && ms >= receivedAtMs - window.maxAgeMs) {
+      return { ok: true, iso: input, ms };
+    }
+  }
+  return normaliseTimestamp(input, receivedAtMs, window);
+}
+
 /** validate → normalise → enrich, for one raw event. Never throws on bad input. */
 export function normaliseEvent(raw: unknown, ctx: NormaliseContext): NormaliseResult {
+  return normaliseOne(raw, ctx, batchConstants(ctx));
+}
+
+function normaliseOne(raw: unknown, ctx: NormaliseContext, k: BatchConstants): NormaliseResult {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     return { ok: false, path: null, reason: "an event must be a JSON object" };
   }
-  const parsed = eventInputSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, ...firstIssue(parsed.error) };
-  const e = parsed.data;
+  // Fast path: a hand-written validator that only ever accepts what zod accepts (see fast-validate.ts);
+  // anything it is unsure of goes through zod, so rejections keep zod's paths and messages.
+  let e = fastValidateEvent(raw);
+  if (e === undefined) {
+    const parsed = eventInputSchema.safeParse(raw);
+    if (!parsed.success) return { ok: false, ...firstIssue(parsed.error) };
+    e = parsed.data;
+  }
   if (e.workspace_id && e.workspace_id !== ctx.workspaceId) {
     return {
       ok: false,
@@ -61,7 +112,7 @@ export function normaliseEvent(raw: unknown, ctx: NormaliseContext): NormaliseRe
       reason: `workspace ${e.workspace_id} does not match the credentials' workspace ${ctx.workspaceId}`,
     };
   }
-  const ts = normaliseTimestamp(e.timestamp, ctx.receivedAt.getTime(), ctx.window);
+  const ts = eventTime(e.timestamp, k.receivedAtMs, ctx.window);
   if (!ts.ok) return { ok: false, path: "timestamp", reason: ts.reason };
   const eventName = canonicalEventName(e.event_name);
   if (!eventName) return { ok: false, path: "event_name", reason: "has no letters or digits" };
@@ -73,7 +124,7 @@ export function normaliseEvent(raw: unknown, ctx: NormaliseContext): NormaliseRe
     event_id: e.event_id ?? contentEventId(ctx.workspaceId, e, ts.iso, eventName),
     event_name: eventName,
     event_ts: ts.iso,
-    received_at: ctx.receivedAt.toISOString(),
+    received_at: k.receivedAtIso,
     user_id: e.user_id ?? null,
     anonymous_id: e.anonymous_id ?? null,
     session_id: e.session_id ?? null,
@@ -89,7 +140,7 @@ export function normaliseEvent(raw: unknown, ctx: NormaliseContext): NormaliseRe
     source: traffic.source,
     medium: traffic.medium,
     campaign: traffic.campaign,
-    channel: channelOf(traffic),
+    channel: cachedChannel(traffic),
     revenue: e.revenue ?? null,
     currency: e.currency ? e.currency.toUpperCase() : null,
     order_id: e.order_id ?? null,
@@ -114,9 +165,10 @@ export function normaliseBatch(raws: readonly unknown[], ctx: NormaliseContext, 
   const rows: StandardEventRow[] = [];
   const rejected: RejectedEvent[] = [];
   const seen = new Map<string, number>();
+  const k = batchConstants(ctx);
   for (let i = 0; i < raws.length; i++) {
     const index = i + indexOffset;
-    const r = normaliseEvent(raws[i], ctx);
+    const r = normaliseOne(raws[i], ctx, k);
     if (!r.ok) {
       rejected.push({ index, path: r.path, reason: r.reason });
       continue;

@@ -1,4 +1,4 @@
-import { DuckDBTimestampValue, DuckDBDateValue, type DuckDBAppender } from "@duckdb/node-api";
+import { DuckDBTimestampValue, DuckDBDateValue, type DuckDBAppender, type DuckDBValue } from "@duckdb/node-api";
 import type { FieldSchema } from "../schema/table-schemas";
 
 /** Converts a JS value to epoch microseconds for a TIMESTAMP column. Accepts Date, ISO string or epoch ms. */
@@ -48,6 +48,38 @@ export function appendScalar(appender: DuckDBAppender, field: FieldSchema, value
     }
     default:
       throw new TypeError(`${field.name}: type ${field.type} cannot be appended`);
+  }
+}
+
+/**
+ * Converter from a JS value to the DuckDB value of a column, for the data-chunk append path (nulls
+ * are handled by the caller). Same conversions as appendScalar; undefined when the type has none
+ * there (NUMERIC → DECIMAL), so the caller uses the per-value appender.
+ */
+export function columnConverter(field: FieldSchema): ((value: unknown) => DuckDBValue) | undefined {
+  switch (field.type) {
+    case "STRING":
+      return (v) => (typeof v === "string" ? v : String(v));
+    case "JSON":
+      return (v) => (typeof v === "string" ? v : JSON.stringify(v));
+    case "INT64":
+    case "INTEGER":
+      return (v) => BigInt(Math.trunc(Number(v)));
+    case "FLOAT64":
+    case "FLOAT":
+      return (v) => Number(v);
+    case "BOOL":
+    case "BOOLEAN":
+      return (v) => Boolean(v);
+    case "TIMESTAMP":
+      return (v) => new DuckDBTimestampValue(toEpochMicros(v, field.name));
+    case "DATE":
+      return (v) => {
+        const ms = typeof v === "string" ? Date.parse(v) : new Date(v as Date).getTime();
+        return new DuckDBDateValue(Math.floor(ms / 86_400_000));
+      };
+    default:
+      return undefined;
   }
 }
 
