@@ -11,6 +11,9 @@
 //
 // Builds first (npm run build) unless CFAP_SKIP_BUILD=1 (scripts/test-all.mjs builds once itself).
 import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { clearInterval, setInterval } from "node:timers";
 import { EMULATORS, PROJECT_ID, ROOT, emulatorEnv, fatal } from "./env.mjs";
 import {
@@ -40,6 +43,7 @@ if (!cmd.length) {
 }
 
 let warehouse = null;
+const EXEC_DB = path.join(os.tmpdir(), `cfap-exec-${process.pid}`, "warehouse.duckdb");
 let firebase = null;
 const snapshot = new Map();
 let interrupted = null;
@@ -51,6 +55,7 @@ async function cleanup() {
   }
   await killLeftovers(snapshot);
   if (warehouse) await stopProcess(warehouse, "SIGTERM", 10000);
+  fs.rmSync(path.dirname(EXEC_DB), { recursive: true, force: true });
 }
 
 async function main() {
@@ -73,7 +78,8 @@ async function main() {
     });
   }
 
-  warehouse = await startWarehouse(env);
+  // A fresh warehouse file per run: tests never see another run's (or `npm start`'s) data.
+  warehouse = await startWarehouse(env, { dbPath: EXEC_DB });
   const fbEnv = { ...env };
   if (warehouse) fbEnv.CFAP_WAREHOUSE_URL = WAREHOUSE_URL;
 

@@ -95,12 +95,12 @@ export function pipeLines(stream, prefix, out, onLine) {
  * Starts functions/lib/warehouse/server/main.js if it is built; resolves once it prints `ready`.
  * @returns {Promise<import("node:child_process").ChildProcess | null>}
  */
-export async function startWarehouse(env, { timeoutMs = 60000 } = {}) {
+export async function startWarehouse(env, { timeoutMs = 60000, dbPath: dbPathOption } = {}) {
   if (!fs.existsSync(WAREHOUSE_MAIN)) {
     log(`no ${path.relative(ROOT, WAREHOUSE_MAIN)} yet: not starting the warehouse server`);
     return null;
   }
-  const dbPath = path.join(ROOT, ".cfap", "warehouse.duckdb");
+  const dbPath = dbPathOption ?? path.join(ROOT, ".cfap", "warehouse.duckdb");
   fs.mkdirSync(path.dirname(dbPath), { recursive: true });
   const child = spawn(process.execPath, [WAREHOUSE_MAIN], {
     cwd: ROOT,

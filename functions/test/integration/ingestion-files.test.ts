@@ -132,3 +132,38 @@ describe("file drops (Storage trigger)", () => {
     expect(doc).toMatchObject({ error: { code: "unknown_workspace" } });
   });
 });
+
+describe("POST /v1/uploads", () => {
+  it("hands out an upload URL; a PUT of the file there is ingested like any drop", async () => {
+    const { api, signIn } = await import("../support/emulator-client");
+    const token = await signIn("demo@cfap.dev", "demo-password");
+    const res = await api<{
+      upload_url: string;
+      method: string;
+      object_path: string;
+      headers: Record<string, string>;
+    }>("POST", "/v1/uploads", { token, body: { workspace_id: "demo", filename: "signed.ndjson" } });
+    expect(res.status).toBe(201);
+    expect(res.body.object_path).toMatch(/^drops\/demo\/.*signed\.ndjson$/);
+    const tag = randomUUID().slice(0, 8);
+    const line = JSON.stringify({
+      event_id: `${tag}-1`,
+      event_name: "sign_up",
+      timestamp: ts(),
+      user_id: "u9",
+    });
+    const put = await fetch(res.body.upload_url, {
+      method: res.body.method,
+      headers: res.body.headers,
+      body: line + "\n",
+    });
+    expect(put.ok).toBe(true);
+    const doc = await uploadDoc(res.body.object_path);
+    expect(doc).toMatchObject({ status: "succeeded", rows_accepted: 1 });
+    const bad = await api("POST", "/v1/uploads", {
+      token,
+      body: { workspace_id: "demo", filename: "../../etc/passwd" },
+    });
+    expect(bad.status).toBe(400);
+  });
+});

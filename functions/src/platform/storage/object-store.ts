@@ -41,8 +41,9 @@ export class CloudStorageObjectStore implements ObjectStore {
 }
 
 /**
- * V4 signed PUT URLs in production. Against the Storage emulator there is nothing to sign: the URL is the
- * emulator's media upload endpoint, which accepts the same PUT.
+ * V4 signed PUT URLs in production. The Storage emulator cannot check signatures, so there the URL is a
+ * resumable-upload session opened by the server (as admin), which accepts the same single PUT — the
+ * client code is identical in both cases.
  */
 export class CloudStorageUploadUrlSigner implements UploadUrlSigner {
   constructor(private readonly bucketName: string) {}
@@ -51,8 +52,19 @@ export class CloudStorageUploadUrlSigner implements UploadUrlSigner {
     const emulator = process.env.FIREBASE_STORAGE_EMULATOR_HOST ?? process.env.STORAGE_EMULATOR_HOST;
     if (emulator) {
       const base = emulator.startsWith("http") ? emulator : `http://${emulator}`;
-      const url = `${base}/upload/storage/v1/b/${encodeURIComponent(this.bucketName)}/o?uploadType=media&name=${encodeURIComponent(objectPath)}`;
-      return { url, headers: { "content-type": contentType } };
+      const start = `${base}/upload/storage/v1/b/${encodeURIComponent(this.bucketName)}/o?uploadType=resumable&name=${encodeURIComponent(objectPath)}`;
+      const res = await fetch(start, {
+        method: "POST",
+        headers: {
+          authorization: "Bearer owner",
+          "content-type": "application/json",
+          "x-upload-content-type": contentType,
+        },
+        body: JSON.stringify({ name: objectPath, contentType }),
+      });
+      const location = res.headers.get("location");
+      if (!res.ok || !location) throw new Error(`storage emulator refused an upload session (${res.status})`);
+      return { url: location, headers: { "content-type": contentType } };
     }
     const [url] = await getStorage(adminApp())
       .bucket(this.bucketName)
