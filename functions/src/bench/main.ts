@@ -3,6 +3,7 @@ import { benchIngest } from "./ingest";
 
 const BENCHES: Record<string, () => Promise<void>> = {
   ingest: () => benchIngest(),
+  http: async () => (await import("./http")).benchHttp(),
   readers: async () => (await import("../ingestion/files/bench")).benchReaders(),
   did: async () => (await import("./did")).benchDid(),
 };
