@@ -22,7 +22,12 @@ function syntheticLine(i: number, now: number): string {
     user_id: `user_${i % 50_000}`,
     session_id: `s_${i % 200_000}`,
     properties: { geo: `geo_${i % 20}`, cart: { items: i % 5, sku: `sku-${i % 977}` } },
-    context: { page_url: "https://shop.example.com/p?x=1", utm_source: "google", utm_medium: "cpc", utm_campaign: "brand" },
+    context: {
+      page_url: "https://shop.example.com/p?x=1",
+      utm_source: "google",
+      utm_medium: "cpc",
+      utm_campaign: "brand",
+    },
     ...(i % 10 === 0 ? { revenue: (i % 100) + 0.99, currency: "USD" } : {}),
   });
 }
@@ -49,12 +54,17 @@ export async function benchIngest(n = Number(process.env.CFAP_BENCH_EVENTS ?? 1_
   try {
     await writeFile(file, n);
     const bytes = statSync(file).size;
-    console.log(`ingest: ${n.toLocaleString("en-US")} events, ${(bytes / n).toFixed(0)} bytes each, ${mib(bytes)} file`);
+    console.log(
+      `ingest: ${n.toLocaleString("en-US")} events, ${(bytes / n).toFixed(0)} bytes each, ${mib(bytes)} file`,
+    );
 
     // Baseline: a streamed JSON.parse of every line.
     let t = performance.now();
     let parsed = 0;
-    const rl = createInterface({ input: createReadStream(file, { highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+    const rl = createInterface({
+      input: createReadStream(file, { highWaterMark: 1 << 20 }),
+      crlfDelay: Infinity,
+    });
     for await (const line of rl) {
       if (line) {
         JSON.parse(line);
@@ -68,7 +78,9 @@ export async function benchIngest(n = Number(process.env.CFAP_BENCH_EVENTS ?? 1_
       path: join(dir, "bench.duckdb"),
       checkpointThreshold: process.env.CFAP_BENCH_CHECKPOINT || undefined,
     });
-    const publishRows = process.env.CFAP_BENCH_PUBLISH_ROWS ? Number(process.env.CFAP_BENCH_PUBLISH_ROWS) : undefined;
+    const publishRows = process.env.CFAP_BENCH_PUBLISH_ROWS
+      ? Number(process.env.CFAP_BENCH_PUBLISH_ROWS)
+      : undefined;
     const publisher = new DirectWarehousePublisher(warehouse);
     const mem = new PeakMemory();
     t = performance.now();
@@ -94,25 +106,45 @@ export async function benchIngest(n = Number(process.env.CFAP_BENCH_EVENTS ?? 1_
     const cpuSec = cpuSeconds(process.cpuUsage(cpu));
     const peak = mem.stop();
     const rate = counts.rows_accepted / totalSec;
-    console.log(`  bare JSON.parse (streamed):     ${Math.round(parsed / parseSec).toLocaleString("en-US")} events/s, ${(bytes / 1024 / 1024 / parseSec).toFixed(1)} MB/s`);
+    console.log(
+      `  bare JSON.parse (streamed):     ${Math.round(parsed / parseSec).toLocaleString("en-US")} events/s, ${(bytes / 1024 / 1024 / parseSec).toFixed(1)} MB/s`,
+    );
     console.log(
       `  validate → normalise → DuckDB: ${Math.round(rate).toLocaleString("en-US")} events/s, ${(bytes / 1024 / 1024 / totalSec).toFixed(1)} MB/s, ${totalSec.toFixed(2)} s`,
     );
     // CPU time of the whole process (JS thread + DuckDB threads): a steadier figure than wall time on a shared machine.
-    console.log(`  process CPU time:              ${cpuSec.toFixed(2)} s (${Math.round(counts.rows_accepted / cpuSec).toLocaleString("en-US")} events per CPU-second)`);
+    console.log(
+      `  process CPU time:              ${cpuSec.toFixed(2)} s (${Math.round(counts.rows_accepted / cpuSec).toLocaleString("en-US")} events per CPU-second)`,
+    );
     console.log(`  ratio to parse baseline:       ${(rate / (parsed / parseSec)).toFixed(2)} (target ≥ 0.5)`);
-    console.log(`  accepted ${counts.rows_accepted}, rejected ${counts.rows_rejected}, inserted ${publisher.totals.inserted}, peak RSS ${mib(peak)}`);
+    console.log(
+      `  accepted ${counts.rows_accepted}, rejected ${counts.rows_rejected}, inserted ${publisher.totals.inserted}, peak RSS ${mib(peak)}`,
+    );
 
     // Replay: the same file again must insert nothing.
     t = performance.now();
     cpu = process.cpuUsage();
     const replay = new DirectWarehousePublisher(warehouse);
-    await ingestRowStream(readRows(createReadStream(file), "events.ndjson", { maxDecompressedBytes: 16 * 1024 ** 3, maxCompressionRatio: 1000 }), {
-      base: { workspaceId: "bench", path: "cli", sourceId: "bench", receivedAt: new Date(), window: { maxFutureSkewMs: 300_000, maxAgeMs: 400 * 86_400_000 } },
-      publisher: replay,
-      publishRows,
-    });
-    console.log(`  replay of the same file: inserted ${replay.totals.inserted}, duplicates ${replay.totals.duplicates}, ${((performance.now() - t) / 1000).toFixed(2)} s, CPU ${cpuSeconds(process.cpuUsage(cpu)).toFixed(2)} s`);
+    await ingestRowStream(
+      readRows(createReadStream(file), "events.ndjson", {
+        maxDecompressedBytes: 16 * 1024 ** 3,
+        maxCompressionRatio: 1000,
+      }),
+      {
+        base: {
+          workspaceId: "bench",
+          path: "cli",
+          sourceId: "bench",
+          receivedAt: new Date(),
+          window: { maxFutureSkewMs: 300_000, maxAgeMs: 400 * 86_400_000 },
+        },
+        publisher: replay,
+        publishRows,
+      },
+    );
+    console.log(
+      `  replay of the same file: inserted ${replay.totals.inserted}, duplicates ${replay.totals.duplicates}, ${((performance.now() - t) / 1000).toFixed(2)} s, CPU ${cpuSeconds(process.cpuUsage(cpu)).toFixed(2)} s`,
+    );
     await warehouse.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

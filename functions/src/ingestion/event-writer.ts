@@ -23,7 +23,10 @@ export function parseEventBatchMessage(json: unknown): EventBatchMessage {
  * Writes one message: its events (deduplicated by key) and its rejected rows. Both inserts are keyed,
  * so a redelivered message, a retry after a partial failure, or a replayed file leaves exactly one row.
  */
-export async function writeEventBatch(warehouse: Warehouse, message: EventBatchMessage): Promise<InsertOutcome> {
+export async function writeEventBatch(
+  warehouse: Warehouse,
+  message: EventBatchMessage,
+): Promise<InsertOutcome> {
   const outcome = await warehouse.insert("standard_events", message.events);
   if (message.rejected.length > 0) await warehouse.insert("rejected_events", message.rejected);
   return outcome;

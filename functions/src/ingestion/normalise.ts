@@ -24,13 +24,19 @@ export interface NormaliseContext {
   enrichers?: readonly EventEnricher[];
 }
 
-export type NormaliseResult = { ok: true; row: StandardEventRow } | { ok: false; path: string | null; reason: string };
+export type NormaliseResult =
+  { ok: true; row: StandardEventRow } | { ok: false; path: string | null; reason: string };
 
 /**
  * The deterministic id of an event without a client id: a SHA-256 over its canonical content, so a
  * re-sent event (retry, replayed file) gets the same id and is deduplicated.
  */
-export function contentEventId(workspaceId: string, e: EventInput, eventTs: string, eventName: string): string {
+export function contentEventId(
+  workspaceId: string,
+  e: EventInput,
+  eventTs: string,
+  eventName: string,
+): string {
   const content = canonicalJson({
     w: workspaceId,
     n: eventName,
@@ -161,7 +167,11 @@ export interface BatchOutcome {
  * Normalises a batch. Events repeating an event_id already seen in the same batch are reported (the
  * first occurrence is kept), so the response explains every event that was not accepted.
  */
-export function normaliseBatch(raws: readonly unknown[], ctx: NormaliseContext, indexOffset = 0): BatchOutcome {
+export function normaliseBatch(
+  raws: readonly unknown[],
+  ctx: NormaliseContext,
+  indexOffset = 0,
+): BatchOutcome {
   const rows: StandardEventRow[] = [];
   const rejected: RejectedEvent[] = [];
   const seen = new Map<string, number>();

@@ -92,7 +92,9 @@ export async function ingestRowStream(
     pendingRows = 0;
     reports = [];
     if (batch.length === 0) return;
-    const p = (messages.length > 0 ? options.publisher.publish(messages) : Promise.resolve()).then(() => report(batch));
+    const p = (messages.length > 0 ? options.publisher.publish(messages) : Promise.resolve()).then(() =>
+      report(batch),
+    );
     // Handled here so a failure is not an unhandled rejection while the next chunk is read; it is
     // rethrown where `inflight` is awaited.
     p.catch(() => undefined);

@@ -61,7 +61,8 @@ export class DuckDbWarehouse implements Warehouse {
     if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
     const config: Record<string, string> = {};
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
-    if (options.path !== ":memory:") config.checkpoint_threshold = options.checkpointThreshold ?? DEFAULT_CHECKPOINT_THRESHOLD;
+    if (options.path !== ":memory:")
+      config.checkpoint_threshold = options.checkpointThreshold ?? DEFAULT_CHECKPOINT_THRESHOLD;
     try {
       const instance = await DuckDBInstance.create(options.path, config);
       const writer = await instance.connect();
@@ -110,7 +111,10 @@ export class DuckDbWarehouse implements Warehouse {
     const connection = await this.instance.connect();
     try {
       const result = await connection.runAndReadAll(query.sql, toDuckParams(query.params));
-      return { rows: toPlainRows<T>(result), stats: { bytesProcessed: 0, elapsedMs: performance.now() - started } };
+      return {
+        rows: toPlainRows<T>(result),
+        stats: { bytesProcessed: 0, elapsedMs: performance.now() - started },
+      };
     } catch (err) {
       throw new WarehouseError(`query ${query.label} failed: ${(err as Error).message}`, err);
     } finally {
@@ -240,7 +244,8 @@ function toDuckValue(v: SqlValue): DuckDBValue {
 function toDuckParams(params: SqlQuery["params"]): Record<string, DuckDBValue> | undefined {
   if (!params) return undefined;
   const out: Record<string, DuckDBValue> = {};
-  for (const [k, v] of Object.entries(params)) out[k] = Array.isArray(v) ? listValue(v.map(toDuckValue)) : toDuckValue(v);
+  for (const [k, v] of Object.entries(params))
+    out[k] = Array.isArray(v) ? listValue(v.map(toDuckValue)) : toDuckValue(v);
   return out;
 }
 

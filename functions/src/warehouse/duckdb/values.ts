@@ -1,4 +1,9 @@
-import { DuckDBTimestampValue, DuckDBDateValue, type DuckDBAppender, type DuckDBValue } from "@duckdb/node-api";
+import {
+  DuckDBTimestampValue,
+  DuckDBDateValue,
+  type DuckDBAppender,
+  type DuckDBValue,
+} from "@duckdb/node-api";
 import type { FieldSchema } from "../schema/table-schemas";
 
 /** Converts a JS value to epoch microseconds for a TIMESTAMP column. Accepts Date, ISO string or epoch ms. */

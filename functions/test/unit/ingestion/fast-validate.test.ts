@@ -160,10 +160,12 @@ function validEvent(r: () => number, i: number): Record<string, unknown> {
   if (r() < 0.8) e.user_id = `user_${i % 100}`;
   if (r() < 0.5 || e.user_id === undefined) e.anonymous_id = `anon-${i}`;
   if (r() < 0.6) e.session_id = `s_${i % 17}`;
-  if (r() < 0.7) e.properties = { geo: `geo_${i % 20}`, cart: { items: i % 5, sku: [`sku-${i}`, null, true, 1.25] } };
+  if (r() < 0.7)
+    e.properties = { geo: `geo_${i % 20}`, cart: { items: i % 5, sku: [`sku-${i}`, null, true, 1.25] } };
   if (r() < 0.7) {
     e.context = { page_url: "https://shop.example.com/p?x=1", referrer: "https://www.google.com/" };
-    if (r() < 0.5) Object.assign(e.context as object, { utm_source: "google", utm_medium: "cpc", utm_campaign: "brand" });
+    if (r() < 0.5)
+      Object.assign(e.context as object, { utm_source: "google", utm_medium: "cpc", utm_campaign: "brand" });
   }
   if (r() < 0.2) {
     e.revenue = Math.round(r() * 10000) / 100;
@@ -201,12 +203,24 @@ function mutate(e: Record<string, unknown>, r: () => number): Record<string, unk
     const field = FIELDS[Math.floor(r() * FIELDS.length)];
     const roll = r();
     if (roll < 0.15) delete out[field];
-    else if (field === "__proto__") Object.defineProperty(out, "__proto__", { value: {}, enumerable: true, configurable: true, writable: true });
-    else if (roll < 0.25 && typeof out[field] === "object" && out[field] !== null && !Array.isArray(out[field])) {
+    else if (field === "__proto__")
+      Object.defineProperty(out, "__proto__", {
+        value: {},
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
+    else if (
+      roll < 0.25 &&
+      typeof out[field] === "object" &&
+      out[field] !== null &&
+      !Array.isArray(out[field])
+    ) {
       // Mutate inside a nested object.
       const inner = out[field] as Record<string, unknown>;
       const keys = Object.keys(inner);
-      const key = keys.length > 0 && r() < 0.7 ? keys[Math.floor(r() * keys.length)] : `k${Math.floor(r() * 3)}`;
+      const key =
+        keys.length > 0 && r() < 0.7 ? keys[Math.floor(r() * keys.length)] : `k${Math.floor(r() * 3)}`;
       inner[key] = TRICKY[Math.floor(r() * TRICKY.length)]();
     } else if (roll < 0.4 && typeof out[field] === "string") {
       // Character-level mutation of a string (timestamps, ids, currency).
@@ -214,7 +228,12 @@ function mutate(e: Record<string, unknown>, r: () => number): Record<string, unk
       const pos = Math.floor(r() * (s.length + 1));
       const ch = "0123456789-:.TZtz+ _aA\u00a0"[Math.floor(r() * 23)];
       const op = r();
-      out[field] = op < 0.33 ? s.slice(0, pos) + ch + s.slice(pos + 1) : op < 0.66 ? s.slice(0, pos) + ch + s.slice(pos) : s.slice(0, pos) + s.slice(pos + 1);
+      out[field] =
+        op < 0.33
+          ? s.slice(0, pos) + ch + s.slice(pos + 1)
+          : op < 0.66
+            ? s.slice(0, pos) + ch + s.slice(pos)
+            : s.slice(0, pos) + s.slice(pos + 1);
     } else out[field] = TRICKY[Math.floor(r() * TRICKY.length)]();
   }
   return out;
@@ -265,7 +284,9 @@ describe("fastValidateEvent: fast accept ⇒ zod accept, with an equal value", (
       if (f !== undefined) {
         fastAccepted++;
         if (!z.ok || !sameJson(f, z.data)) {
-          throw new Error(`fast path accepted what zod ${z.ok ? "outputs differently" : "rejects"}: ${String(JSON.stringify(e))}`);
+          throw new Error(
+            `fast path accepted what zod ${z.ok ? "outputs differently" : "rejects"}: ${String(JSON.stringify(e))}`,
+          );
         }
       }
     }
@@ -276,11 +297,23 @@ describe("fastValidateEvent: fast accept ⇒ zod accept, with an equal value", (
   });
 
   it("each tricky value in each field agrees with zod", () => {
-    const base = { event_name: "purchase", timestamp: "2026-01-02T03:04:05.678Z", user_id: "u1", revenue: 1, currency: "USD" };
+    const base = {
+      event_name: "purchase",
+      timestamp: "2026-01-02T03:04:05.678Z",
+      user_id: "u1",
+      revenue: 1,
+      currency: "USD",
+    };
     for (const field of FIELDS) {
       for (const make of TRICKY) {
         const e: Record<string, unknown> = { ...base };
-        if (field === "__proto__") Object.defineProperty(e, "__proto__", { value: make(), enumerable: true, configurable: true, writable: true });
+        if (field === "__proto__")
+          Object.defineProperty(e, "__proto__", {
+            value: make(),
+            enumerable: true,
+            configurable: true,
+            writable: true,
+          });
         else e[field] = make();
         const f = fastValidateEvent(e);
         if (f === undefined) continue;
@@ -304,7 +337,13 @@ describe("fastValidateEvent: fast accept ⇒ zod accept, with an equal value", (
 describe("isIsoDateTime matches zod's ISO datetime grammar", () => {
   it("agrees on every day of several years, with offsets and fractions", () => {
     const years = ["0000", "0004", "1900", "1996", "2000", "2023", "2024", "2100", "2400", "9999"];
-    const times = ["00:00:00Z", "23:59:59.999Z", "12:30:15+05:30", "12:30:15.1-23:59", "12:30:15.123456+00:00"];
+    const times = [
+      "00:00:00Z",
+      "23:59:59.999Z",
+      "12:30:15+05:30",
+      "12:30:15.1-23:59",
+      "12:30:15.123456+00:00",
+    ];
     for (const y of years) {
       for (let m = 0; m <= 13; m++) {
         for (let d = 0; d <= 32; d++) {
@@ -330,7 +369,12 @@ describe("isIsoDateTime matches zod's ISO datetime grammar", () => {
         const pos = Math.floor(r() * (s.length + 1));
         const ch = alphabet[Math.floor(r() * alphabet.length)];
         const op = r();
-        s = op < 0.5 ? s.slice(0, pos) + ch + s.slice(pos + 1) : op < 0.75 ? s.slice(0, pos) + ch + s.slice(pos) : s.slice(0, pos) + s.slice(pos + 1);
+        s =
+          op < 0.5
+            ? s.slice(0, pos) + ch + s.slice(pos + 1)
+            : op < 0.75
+              ? s.slice(0, pos) + ch + s.slice(pos)
+              : s.slice(0, pos) + s.slice(pos + 1);
       }
       const zod = zodIso.safeParse(s).success;
       expect(isIsoDateTime(s), s).toBe(zod);

@@ -30,7 +30,10 @@ describe("DuckDbWarehouse", () => {
       inserted: 2,
       duplicates: 1,
     });
-    expect(await wh.insert("standard_events", [event("a"), event("c")])).toEqual({ inserted: 1, duplicates: 1 });
+    expect(await wh.insert("standard_events", [event("a"), event("c")])).toEqual({
+      inserted: 1,
+      duplicates: 1,
+    });
     const { rows } = await wh.query({ sql: "SELECT count(*) AS n FROM standard_events", label: "count" });
     expect(rows[0].n).toBe(3);
   });
@@ -74,7 +77,18 @@ describe("DuckDbWarehouse", () => {
       model: "did",
       model_version: "1.0.0",
       params: { a: 1 },
-      estimates: [{ term: "att", estimate: 1.5, std_error: 0.5, ci_low: 0.5, ci_high: 2.5, p_value: 0.01, df: 9, extra: null }],
+      estimates: [
+        {
+          term: "att",
+          estimate: 1.5,
+          std_error: 0.5,
+          ci_low: 0.5,
+          ci_high: 2.5,
+          p_value: 0.01,
+          df: 9,
+          extra: null,
+        },
+      ],
       diagnostics: { x: [1, 2] },
       n_obs: 10,
       warnings: ["few clusters"],
