@@ -1,0 +1,301 @@
+/**
+ * The `attribution` model's run: journeys in SQL, three aggregate queries, then the exact Markov solve
+ * and the per-channel shares. Every model distributes the attributable conversions (journeys with at
+ * least one touch) and their value; the diagnostics say whether each model's per-channel totals add
+ * up to them.
+ */
+import type { Estimate } from "../../contracts/result";
+import {
+  markovSolveFlops,
+  proportional,
+  reconcile,
+  solveMarkov,
+  SingularMatrixError,
+  type Reconciliation,
+} from "../../stats/attribution";
+import { ModelFailure, type ModelContext, type ModelOutput } from "../model";
+import { buildChain, transitionMatrix, type TransitionRow } from "./chain";
+import { eventsJourneys, tableJourneys, type JourneySql } from "./journeys";
+import { ATTRIBUTION_MODELS, type AttributionModelName, type AttributionParams } from "./params";
+import { totalsQuery, touchesQuery, transitionsQuery } from "./queries";
+
+/** Dense solves above this many floating-point operations are refused (≈ seconds of CPU). */
+export const MARKOV_MAX_FLOPS = 4e9;
+/** The transition matrix is returned in the diagnostics up to this many transitions. */
+export const MAX_MATRIX_TRANSITIONS = 5000;
+
+export const CONVENTIONS = {
+  first: "All of a journey's conversions and value to its first touch.",
+  last: "All to its last touch.",
+  linear: "Equal shares per touch, repeated touches included (1/n each).",
+  time_decay:
+    "Touch weight 2^(-age/half_life), age in days before the conversion, normalised within the journey.",
+  position:
+    "U-shaped: `first` and `last` shares to the end touches, the rest split equally between middle touches; " +
+    "two-touch journeys split first:last in proportion; one touch gets everything.",
+  markov:
+    "Order-k empirical Markov chain (Anderl et al. 2016); removal effects 1 - P(conversion | channel removed) / " +
+    "P(conversion) computed exactly with the fundamental matrix (linear solves, no simulation); conversions " +
+    "attributed in proportion to the removal effects, value in proportion to the value removal effects " +
+    "(same chain, expected conversion value instead of conversion probability).",
+  shapley:
+    "Simplified Shapley value (Zhao, Mahboobi & Bagheri 2018, eq. 8): the conversions of each distinct channel set " +
+    "shared equally among its members; equal to the Shapley value of v(S) = conversions of journeys whose " +
+    "channel set is a subset of S.",
+  shapley_ordered:
+    "Ordered Shapley value (Zhao et al. 2018, section 3.3): the same shares, assigned to each channel's rank among " +
+    "the journey's distinct channels in order of first touch; the per-channel totals equal the simplified value.",
+} as const;
+
+interface ChannelRow {
+  ch: string;
+  k: number | null;
+  [sum: string]: unknown;
+}
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+
+export async function runAttribution(ctx: ModelContext<AttributionParams>): Promise<ModelOutput> {
+  const p = ctx.params;
+  const d = ctx.warehouse.dialect;
+  const warnings: string[] = [];
+  let warehouseMs = 0;
+  const timed = async <T>(q: Parameters<typeof ctx.query>[0]): Promise<T[]> => {
+    const t0 = performance.now();
+    const res = await ctx.query<T>(q);
+    warehouseMs += performance.now() - t0;
+    return res.rows;
+  };
+  const j: JourneySql =
+    p.source.kind === "table" ? tableJourneys(p.source, d) : eventsJourneys(p.source, d, ctx.workspaceId);
+
+  await ctx.stage("building journeys", 0.1);
+  const [tot] = await timed<Record<string, unknown>>(totalsQuery(j, d));
+  const t = Object.fromEntries(Object.entries(tot ?? {}).map(([k, v]) => [k, num(v)]));
+  if (t.n_negative > 0) {
+    throw new ModelFailure("invalid_params", `${t.n_negative} row(s) have negative conversions or nulls`);
+  }
+  const inputConv = t.conv - t.conv_empty;
+  const inputVal = t.val - t.val_empty;
+  if (t.n_empty > 0 && t.conv_empty > 0) {
+    warnings.push(
+      `${fmt(t.conv_empty)} conversion(s) had no touch in their journey and are not attributed ` +
+        `(value ${fmt(t.val_empty)}).`,
+    );
+  }
+  if (inputConv <= 0) {
+    throw new ModelFailure("insufficient_data", "no conversions with at least one touch to attribute");
+  }
+
+  let models: AttributionModelName[] = ATTRIBUTION_MODELS.filter((m) => p.models.includes(m));
+  if (models.includes("time_decay") && (!j.hasAges || t.n_no_ages > 0)) {
+    if (models.length === 1) {
+      throw new ModelFailure(
+        "invalid_params",
+        "time_decay needs touch times: give the table source a `times` column (ages in days per touch)",
+      );
+    }
+    warnings.push("time_decay skipped: the journeys have no touch times (give a `times` column).");
+    models = models.filter((m) => m !== "time_decay");
+  }
+  if (models.includes("time_decay") && t.n_age_mismatch > 0) {
+    throw new ModelFailure(
+      "invalid_params",
+      `${t.n_age_mismatch} row(s) have a different number of touch times than touches`,
+    );
+  }
+  const wantTouches = models.some((m) => m !== "markov");
+  const wantMarkov = models.includes("markov");
+  if (wantMarkov && !j.hasNulls) {
+    warnings.push(
+      "No non-converting journeys: the Markov chain's conversion probability is 1 and removal effects only " +
+        "reflect which channels every converting path needs.",
+    );
+  } else if (wantMarkov && t.nulls === 0) {
+    warnings.push("Every journey converted: Markov removal effects only reflect path structure.");
+  }
+
+  await ctx.stage("aggregating touches", 0.3);
+  const [touchRows, transRows] = await Promise.all([
+    wantTouches
+      ? timed<ChannelRow>(
+          touchesQuery(j, d, {
+            first: p.position.first,
+            last: p.position.last,
+            halfLifeDays: p.time_decay.half_life_days,
+          }),
+        )
+      : Promise.resolve([] as ChannelRow[]),
+    wantMarkov
+      ? timed<TransitionRow>(transitionsQuery(j, d, p.markov.order, p.markov.collapse_repeats))
+      : Promise.resolve([] as TransitionRow[]),
+  ]);
+  await ctx.checkCancelled();
+
+  await ctx.stage("estimating", 0.7);
+  const c0 = performance.now();
+  const perModel = new Map<AttributionModelName, Map<string, { c: number; v: number }>>();
+  const add = (m: AttributionModelName, ch: string, c: number, v: number) => {
+    let byCh = perModel.get(m);
+    if (!byCh) perModel.set(m, (byCh = new Map()));
+    const cur = byCh.get(ch) ?? { c: 0, v: 0 };
+    cur.c += c;
+    cur.v += v;
+    byCh.set(ch, cur);
+  };
+  const prefix: Partial<Record<AttributionModelName, string>> = {
+    first: "first",
+    last: "last",
+    linear: "linear",
+    position: "position",
+    time_decay: "td",
+    shapley: "shapley",
+    shapley_ordered: "shapley",
+  };
+  const channelSet = new Set<string>();
+  const byRank = new Map<string, { c: number[]; v: number[] }>();
+  for (const r of touchRows) {
+    const ch = String(r.ch);
+    channelSet.add(ch);
+    for (const m of models) {
+      const px = prefix[m];
+      if (!px) continue;
+      add(m, ch, num(r[`${px}_c`]), num(r[`${px}_v`]));
+    }
+    if (r.k !== null && r.k !== undefined && models.includes("shapley_ordered")) {
+      const k = num(r.k);
+      const e = byRank.get(ch) ?? { c: [], v: [] };
+      e.c[k - 1] = (e.c[k - 1] ?? 0) + num(r.shapley_c);
+      e.v[k - 1] = (e.v[k - 1] ?? 0) + num(r.shapley_v);
+      byRank.set(ch, e);
+    }
+  }
+
+  const diagnostics: Record<string, unknown> = {};
+  if (wantMarkov) {
+    const chain = buildChain(
+      transRows.map((r) => ({
+        prev: r.prev === null ? null : String(r.prev),
+        s: String(r.s),
+        w: num(r.w),
+        tc: num(r.tc),
+        tn: num(r.tn),
+        tv: num(r.tv),
+      })),
+    );
+    const flops = markovSolveFlops(chain.input.states);
+    if (flops > MARKOV_MAX_FLOPS) {
+      throw new ModelFailure(
+        "invalid_params",
+        `markov order ${p.markov.order} gives ${chain.labels.length.toLocaleString("en-US")} states; the exact ` +
+          `solves would take ~${(flops / 1e9).toFixed(0)} GFLOP (limit ${MARKOV_MAX_FLOPS / 1e9}). Lower markov.order ` +
+          `or merge channels.`,
+      );
+    }
+    let sol;
+    try {
+      sol = solveMarkov(chain.input);
+    } catch (e) {
+      if (e instanceof SingularMatrixError) {
+        throw new ModelFailure("numerical_error", `the Markov chain cannot be solved: ${e.message}`);
+      }
+      throw e;
+    }
+    const re = sol.removals.map((r) => r.removal_effect);
+    const reV = sol.removals.map((r) => r.removal_effect_value);
+    const conv = proportional(inputConv, re);
+    const val = proportional(inputVal, reV);
+    sol.removals.forEach((r, i) => {
+      channelSet.add(r.channel);
+      add("markov", r.channel, conv[i], val[i]);
+    });
+    const tm = transitionMatrix(chain);
+    diagnostics.markov = {
+      method: "exact: absorbing-chain fundamental matrix, one LU solve per removal (no simulation)",
+      order: p.markov.order,
+      collapse_repeats: p.markov.collapse_repeats,
+      states: chain.labels.length,
+      conversion_probability: sol.conversion_probability,
+      value_per_journey: sol.value_per_journey,
+      removal_effects: sol.removals.map((r) => ({
+        channel: r.channel,
+        removal_effect: r.removal_effect,
+        removal_effect_value: r.removal_effect_value,
+        conversion_probability_without: r.conversion_probability,
+        value_per_journey_without: r.value_per_journey,
+      })),
+      transition_matrix:
+        tm.transitions.length <= MAX_MATRIX_TRANSITIONS
+          ? tm
+          : { states: tm.states, transitions: [], truncated: tm.transitions.length },
+    };
+  }
+  const channels = [...channelSet].sort();
+
+  const estimates: Estimate[] = [];
+  const reconciliation: Record<string, { conversions: Reconciliation; value: Reconciliation | null }> = {};
+  for (const m of models) {
+    const byCh = perModel.get(m) ?? new Map<string, { c: number; v: number }>();
+    const rows = channels.map((ch) => ({ ch, ...(byCh.get(ch) ?? { c: 0, v: 0 }) }));
+    const rc = reconcile(inputConv, rows.map((r) => r.c));
+    const rv = j.hasValue ? reconcile(inputVal, rows.map((r) => r.v)) : null;
+    reconciliation[m] = { conversions: rc, value: rv };
+    for (const r of rows) {
+      const rank = m === "shapley_ordered" ? byRank.get(r.ch) : undefined;
+      estimates.push({
+        term: r.ch,
+        model: m,
+        estimate: r.c,
+        value: j.hasValue ? r.v : null,
+        share: r.c / inputConv,
+        std_error: null,
+        ci_low: null,
+        ci_high: null,
+        p_value: null,
+        ...(rank ? { by_rank: dense(rank.c), value_by_rank: j.hasValue ? dense(rank.v) : null } : {}),
+      });
+    }
+  }
+  const allReconcile = Object.values(reconciliation).every(
+    (r) => r.conversions.reconciles && (r.value?.reconciles ?? true),
+  );
+  if (!allReconcile) warnings.push("Some model's per-channel totals do not add up to the input (see diagnostics).");
+  const computeMs = performance.now() - c0;
+
+  return {
+    estimates,
+    diagnostics: {
+      models,
+      channels,
+      totals: {
+        rows: t.n_rows,
+        conversions: t.conv,
+        value: j.hasValue ? t.val : null,
+        nulls: j.hasNulls ? t.nulls : null,
+        attributable_conversions: inputConv,
+        attributable_value: j.hasValue ? inputVal : null,
+        unattributed_conversions: t.conv_empty,
+        max_path_length: t.max_len,
+      },
+      reconciles: allReconcile,
+      reconciliation,
+      params: {
+        time_decay_half_life_days: p.time_decay.half_life_days,
+        position: p.position,
+      },
+      conventions: Object.fromEntries(models.map((m) => [m, CONVENTIONS[m]])),
+      ...diagnostics,
+      timing_ms: { warehouse: warehouseMs, compute: computeMs },
+    },
+    n_obs: Math.round(t.n_rows - t.n_empty),
+    warnings,
+  };
+}
+
+function dense(a: number[]): number[] {
+  return Array.from({ length: a.length }, (_, i) => a[i] ?? 0);
+}
+
+function fmt(x: number): string {
+  return Number.isInteger(x) ? x.toLocaleString("en-US") : x.toFixed(2);
+}

@@ -1,0 +1,11 @@
+export { luFactor, luSolve, SingularMatrixError, type LuFactors } from "./lu";
+export {
+  absorb,
+  channelsOf,
+  markovSolveFlops,
+  solveMarkov,
+  type ChannelRemoval,
+  type MarkovChainInput,
+  type MarkovSolution,
+} from "./markov";
+export { proportional, reconcile, type Reconciliation } from "./allocate";
