@@ -6,7 +6,13 @@ import type { Estimate } from "../../contracts/result";
 import { waldTest, type SeType, type WaldTest } from "../../stats";
 import { ModelFailure, type ModelContext, type ModelOutput } from "../model";
 import { eventStudyDesign, twfeDesign, twoByTwoDesign, type Design } from "./design";
-import { cellMeansQuery, panelShapeQuery, treatedUnitsQuery, trendsQuery } from "./diagnostics";
+import {
+  cellMeansFromCells,
+  describeQuery,
+  summarizeDescribe,
+  treatedUnitsQuery,
+  trendsFromCells,
+} from "./diagnostics";
 import { eventsPanel, tablePanel, type PanelSql } from "./panel";
 import { isTableParams, type DidParams } from "./params";
 import { fitRegression, num, type RegressionResult, type RunQuery } from "./regression";
@@ -56,8 +62,9 @@ export async function runDid(ctx: ModelContext<DidParams>): Promise<ModelOutput>
   }
 
   await ctx.stage("checking the panel", 0.1);
-  const [shape] = await timed(panelShapeQuery(panel, dialect));
-  const s = Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, v === null ? null : num(v)]));
+  // One scan describes the panel: its shape, the cell means, the trends and the 2×2 cross-products.
+  const described = summarizeDescribe(await timed(describeQuery(panel, dialect)));
+  const s = described.shape;
   const n = s.n ?? 0;
   const missingOutcome = s.n_missing_outcome ?? 0;
   const missingOther = (s.n_raw ?? 0) - n - missingOutcome;
@@ -137,7 +144,7 @@ export async function runDid(ctx: ModelContext<DidParams>): Promise<ModelOutput>
   await ctx.stage("describing the panel", 0.3);
   const diagnostics: Record<string, unknown> = {};
   if (panel.timing === "common") {
-    const cells = await timed(cellMeansQuery(panel, dialect));
+    const cells = cellMeansFromCells(described.cells);
     const cell = (tr: number, post: number) => cells.find((r) => num(r.tr) === tr && num(r.post) === post);
     const labels: [number, number, string, string][] = [
       [1, 0, "treated", "pre"],
@@ -163,7 +170,7 @@ export async function runDid(ctx: ModelContext<DidParams>): Promise<ModelOutput>
     }
   }
   if (panel.hasTime) {
-    const rows = await timed(trendsQuery(panel, dialect));
+    const rows = trendsFromCells(described.cells);
     const byT = new Map<
       number,
       {
@@ -199,7 +206,14 @@ export async function runDid(ctx: ModelContext<DidParams>): Promise<ModelOutput>
   await ctx.checkCancelled();
 
   await ctx.stage("estimating", 0.5);
-  const qctx: QueryContext = { dialect, panelCtes: panel.ctes, params: panel.params };
+  const qctx: QueryContext = {
+    dialect,
+    panelCtes: panel.ctes,
+    params: panel.params,
+    clusterIsUnit: panel.clusterIsUnit,
+    fastWithin: ctx.warehouse.kind === "duckdb",
+    described,
+  };
   const mainDesign: Design =
     designKind === "2x2" ? twoByTwoDesign(panel.covariates) : twfeDesign(panel.covariates);
   const main = await fitRegression(run, qctx, mainDesign, { se, alpha: p.alpha });

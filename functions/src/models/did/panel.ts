@@ -20,7 +20,11 @@ import type { EventsDidParams, OutcomeSpec, TableDidParams } from "./params";
 import { nextDay, periodIndex, periodIndexSql, periodLabel, type PeriodUnit } from "./periods";
 
 export interface PanelSql {
-  /** CTE definitions without the leading WITH: "raw AS (…), panel AS (…)". */
+  /**
+   * CTE definitions without the leading WITH: "raw AS (…), pall AS (…), panel AS (…)". `pall` has
+   * the panel's columns for every raw row plus `ok` (all required values present); `panel` is
+   * `pall WHERE ok` without `ok`.
+   */
   ctes: string;
   params: Record<string, SqlValue>;
   covariates: string[];
@@ -33,6 +37,8 @@ export interface PanelSql {
   timing: "common" | "staggered";
   /** Period label for diagnostics. */
   label(t: number): string | number;
+  /** Whether the cluster is the unit itself (CR1 by unit): per-unit sums are then per-cluster sums. */
+  clusterIsUnit: boolean;
   /** The treated units named in the params (events source), for a "not found" warning. */
   requestedTreatedUnits?: string[];
 }
@@ -86,11 +92,13 @@ export function tablePanel(p: TableDidParams, dialect: Dialect, opts: PanelOptio
         ? `CASE WHEN tr0 = 1 THEN ${f(dialect, dialect.param("did_adopt"))} END`
         : f(dialect, "NULL");
   }
+  const panelCols = `u, g, t, y, tr, post, d, ft${covs.map((_, i) => `, c_${i}`).join("")}`;
   const ctes =
     `raw AS (SELECT ${cols.join(", ")} FROM ${q(s.table)}),\n` +
-    `panel AS (SELECT u, g, t, y, ${tr} AS tr, ${post} AS post, ${d} AS d, ${ft} AS ft` +
+    `pall AS (SELECT u, g, t, y, ${tr} AS tr, ${post} AS post, ${d} AS d, ${ft} AS ft` +
     covs.map((_, i) => `, c_${i}`).join("") +
-    ` FROM raw WHERE ${required.map((c) => `${c} IS NOT NULL`).join(" AND ")})`;
+    `, ${required.map((c) => `${c} IS NOT NULL`).join(" AND ")} AS ok FROM raw),\n` +
+    `panel AS (SELECT ${panelCols} FROM pall WHERE ok)`;
   return {
     ctes,
     params: opts.commonAdoption !== undefined ? { did_adopt: opts.commonAdoption } : {},
@@ -99,6 +107,7 @@ export function tablePanel(p: TableDidParams, dialect: Dialect, opts: PanelOptio
     hasTime: s.time !== undefined,
     hasCluster: cluster !== undefined,
     clusterName: cluster ?? null,
+    clusterIsUnit: s.unit !== undefined && cluster === s.unit,
     timing: staggered ? "staggered" : "common",
     label: (t) => t,
   };
@@ -186,6 +195,7 @@ export function eventsPanel(p: EventsDidParams, dialect: Dialect, workspaceId: s
       `${tr} AS tr, ${post} AS post, ${d} AS d, ${ft} AS ft` +
       covs.map((_, i) => `, COALESCE(ev.c_${i}, 0) AS c_${i}`).join("") +
       ` FROM units CROSS JOIN periods LEFT JOIN ev ON ev.u = units.u AND ev.t = periods.t)`,
+    `pall AS (SELECT *, TRUE AS ok FROM raw)`,
     `panel AS (SELECT * FROM raw)`,
   ].join(",\n");
   return {
@@ -196,6 +206,7 @@ export function eventsPanel(p: EventsDidParams, dialect: Dialect, workspaceId: s
     hasTime: true,
     hasCluster: true,
     clusterName: "unit",
+    clusterIsUnit: true,
     timing: "treated_units" in p.treatment ? "common" : "staggered",
     label: (t) => periodLabel(t, unit),
     requestedTreatedUnits: requested,

@@ -35,6 +35,10 @@ import {
   timeBlockQueries,
   WIDE_GRAM_MAX_PERIODS,
   wideTimeGramQuery,
+  WITHIN_MAX_PERIODS,
+  WITHIN_MEAT_MAX_REGRESSORS,
+  withinMomentNames,
+  withinMomentsQuery,
   type FixedEffectsMethod,
   type QueryContext,
 } from "./sql";
@@ -102,7 +106,26 @@ export async function fitRegression(
   let fe: FixedEffectsMethod = "none";
   let nUnits: number | null = null;
   let nPeriods: number | null = null;
-  if (design.fixedEffects) {
+  // Balanced two-way within in one grouped pass, with the CR1-by-unit meat products when they apply.
+  const withinMeat = opts.se === "cr1" && ctx.clusterIsUnit === true && p <= WITHIN_MEAT_MAX_REGRESSORS;
+  let within: Row | undefined;
+  if (design.fixedEffects && withinApplies(ctx, design, opts)) {
+    const [wm] = await q(withinMomentsQuery(ctx, design, withinMeat));
+    const T = num(wm.n_periods);
+    if (num(wm.c_min) === T && num(wm.c_max) === T && num(wm.n_full) === T) {
+      within = wm;
+      fe = "twoway_balanced";
+      nUnits = num(wm.n_units);
+      nPeriods = T;
+    }
+  }
+  if (design.fixedEffects && within && (nPeriods as number) < 2) {
+    throw new ModelFailure(
+      "insufficient_data",
+      `${design.kind}: only ${nPeriods} period in the sample; fixed effects need at least two`,
+    );
+  }
+  if (design.fixedEffects && !within) {
     const [shape] = await q(designShapeQuery(ctx, design));
     const nShape = num(shape.n);
     nUnits = num(shape.n_units);
@@ -120,7 +143,8 @@ export async function fitRegression(
   const k = design.fixedEffects ? p + (nUnits as number) + (nPeriods as number) - 1 : p;
 
   // Pass 1: cross-products.
-  const [cp] = await q(crossProductsQuery(ctx, design, fe));
+  const cells = within ? undefined : cellCrossProducts(ctx, design);
+  const [cp] = within ? [within] : cells ? [cells] : await q(crossProductsQuery(ctx, design, fe));
   const names = design.regressors.map((r) => r.name);
   let xtx: Mat = symmetricFromUpper(p, (j, l) => num(cp[`xtx_${j}_${l}`]));
   let xty = names.map((_, j) => num(cp[`xty_${j}`]));
@@ -208,7 +232,13 @@ export async function fitRegression(
 
   // Pass 2: residuals and meat.
   const meatKind = opts.se === "cr1" ? "cluster" : opts.se === "hc1" ? "hc" : "none";
-  const [mr] = await q(meatQuery(ctx, design, fe, { beta: solution.beta, timeEffects }, meatKind));
+  const expanded =
+    within && (meatKind === "none" || (meatKind === "cluster" && withinMeat))
+      ? compute(() => expandWithin(within as Row, solution.beta, meatKind === "cluster"))
+      : undefined;
+  const mr: Row = expanded
+    ? { ssr: expanded.ssr, n_clusters: nUnits, ...expanded.meat }
+    : (await q(meatQuery(ctx, design, fe, { beta: solution.beta, timeEffects }, meatKind)))[0];
   const ssr = num(mr.ssr);
   const meat = meatKind === "none" ? undefined : symmetricFromUpper(p, (j, l) => num(mr[`meat_${j}_${l}`]));
   if (!Number.isFinite(ssr) || (meat && !meat.flat().every(Number.isFinite))) {
@@ -294,4 +324,126 @@ function collinearityFailure(e: unknown, design: Design): unknown {
 
 function publicName(name: string): string {
   return name === "_cons" ? "intercept" : name === "_treated" ? "treated" : name === "_post" ? "post" : name;
+}
+
+/**
+ * The one-pass within moments apply to a fixed-effects design over the whole panel (no event-study
+ * trimming) on DuckDB, when the panel could be balanced (rows divisible by periods) with at most
+ * WITHIN_MAX_PERIODS periods. Otherwise the general path (shape query, swept cross-products) runs.
+ */
+function withinApplies(
+  ctx: QueryContext,
+  design: Design,
+  opts: { forceFixedEffects?: FixedEffectsMethod },
+): boolean {
+  const shape = ctx.described?.shape;
+  if (!ctx.fastWithin || !shape || design.filter || opts.forceFixedEffects) return false;
+  const n = shape.n ?? 0;
+  const T = shape.n_periods ?? 0;
+  return T >= 2 && T <= WITHIN_MAX_PERIODS && n % T === 0;
+}
+
+/** 2×2 regressors as functions of the (treated, post) cell. */
+const CELL_REGRESSORS: Record<string, (tr: number, post: number) => number> = {
+  "1.0": () => 1,
+  tr: (tr) => tr,
+  post: (_, post) => post,
+  "tr * post": (tr, post) => tr * post,
+};
+
+/**
+ * X'X, X'y and the raw sums of squares of a design whose regressors are all functions of the
+ * (treated, post) cell (the 2×2 design without covariates), from the described cells' counts and
+ * outcome sums: no query. Undefined when the design has other regressors or a row filter.
+ */
+function cellCrossProducts(ctx: QueryContext, design: Design): Row | undefined {
+  const d = ctx.described;
+  if (!d || design.filter || design.fixedEffects) return undefined;
+  const fns = design.regressors.map((r) => CELL_REGRESSORS[r.expr]);
+  if (fns.some((fn) => fn === undefined)) return undefined;
+  const p = fns.length;
+  const row: Row = {};
+  let n = 0;
+  const xtx = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  const xty = new Array<number>(p).fill(0);
+  for (const c of d.cells) {
+    const v = fns.map((fn) => fn(c.tr, c.post));
+    n += c.n;
+    for (let j = 0; j < p; j++) {
+      xty[j] += c.sy * v[j];
+      for (let l = j; l < p; l++) xtx[j][l] += c.n * v[j] * v[l];
+    }
+  }
+  if (n !== d.shape.n) return undefined;
+  row.n = n;
+  for (let j = 0; j < p; j++) {
+    row[`xty_${j}`] = xty[j];
+    row[`raw_${j}`] = xtx[j][j];
+    for (let l = j; l < p; l++) row[`xtx_${j}_${l}`] = xtx[j][l];
+  }
+  return row;
+}
+
+/** Cancellation allowed in the one-pass expansions: beyond it the exact row-level pass runs. */
+const MAX_CANCELLATION = 1e4;
+
+/**
+ * SSR and (optionally) the CR1-by-unit meat from the within-moments row and β, or undefined when
+ * an expansion cancels too much to keep full precision (the caller then runs the exact pass).
+ *   SSR = y'y − 2β'X'y + β'X'Xβ over the within variables;
+ *   meat_jk = Σ_i s_ij s_ik with s_ij = a_ij − Σ_l b_i,jl β_l = Σ_r c_jr w_ir, so
+ *   meat_jk = Σ_r Σ_q c_jr c_kq Σ_i w_ir w_iq.
+ */
+function expandWithin(
+  row: Row,
+  beta: number[],
+  withMeat: boolean,
+): { ssr: number; meat?: Record<string, number> } | undefined {
+  const p = beta.length;
+  const xtx = symmetricFromUpper(p, (j, l) => num(row[`xtx_${j}_${l}`]));
+  const xty = beta.map((_, j) => num(row[`xty_${j}`]));
+  const yty = num(row.yty);
+  // Centring within units cancelled at most MAX_CANCELLATION of each variable's sum of squares.
+  if (!(yty > 0 && num(row.yty_time) <= MAX_CANCELLATION * yty)) return undefined;
+  for (let j = 0; j < p; j++) {
+    if (!(xtx[j][j] > 0 && num(row[`xtx_time_${j}`]) <= MAX_CANCELLATION * xtx[j][j])) return undefined;
+  }
+  let bXy = 0;
+  let bXXb = 0;
+  for (let j = 0; j < p; j++) {
+    bXy += beta[j] * xty[j];
+    for (let l = 0; l < p; l++) bXXb += beta[j] * xtx[j][l] * beta[l];
+  }
+  const ssr = yty - 2 * bXy + bXXb;
+  if (!(ssr > 0 && yty <= 100 * MAX_CANCELLATION * ssr)) return undefined;
+  if (!withMeat) return { ssr };
+
+  const w = withinMomentNames(p);
+  const index = new Map(w.map((name, r) => [name, r]));
+  const M = (r: number, q: number) => num(row[r <= q ? `m_${r}_${q}` : `m_${q}_${r}`]);
+  const coef = Array.from({ length: p }, (_, j) => {
+    const c = new Array<number>(w.length).fill(0);
+    c[index.get(`a_${j}`) as number] = 1;
+    for (let l = 0; l < p; l++) c[index.get(`b_${Math.min(j, l)}_${Math.max(j, l)}`) as number] -= beta[l];
+    return c;
+  });
+  const meat: Record<string, number> = {};
+  for (let j = 0; j < p; j++) {
+    for (let k = j; k < p; k++) {
+      let sum = 0;
+      let mag = 0;
+      for (let r = 0; r < w.length; r++) {
+        if (coef[j][r] === 0) continue;
+        for (let q = 0; q < w.length; q++) {
+          if (coef[k][q] === 0) continue;
+          const term = coef[j][r] * coef[k][q] * M(r, q);
+          sum += term;
+          mag += Math.abs(term);
+        }
+      }
+      if (j === k && !(sum > 0 && mag <= MAX_CANCELLATION * sum)) return undefined;
+      meat[`meat_${j}_${k}`] = sum;
+    }
+  }
+  return { ssr, meat };
 }

@@ -20,6 +20,7 @@
 import type { SqlQuery, SqlValue } from "../../warehouse/warehouse";
 import type { Dialect } from "../../warehouse/sql/dialect";
 import type { Design } from "./design";
+import type { PanelDescription } from "./diagnostics";
 
 export type FixedEffectsMethod = "none" | "twoway_balanced" | "twoway_unbalanced";
 
@@ -28,6 +29,12 @@ export interface QueryContext {
   /** CTEs of the panel (panel.ts), without WITH. */
   panelCtes: string;
   params: Record<string, SqlValue>;
+  /** The cluster is the unit (per-unit sums are per-cluster sums). */
+  clusterIsUnit?: boolean;
+  /** The warehouse runs the one-pass within-moments query (DuckDB). */
+  fastWithin?: boolean;
+  /** The panel's one-scan description (diagnostics.ts), when the model ran it. */
+  described?: PanelDescription;
 }
 
 const x = (j: number) => `x_${j}`;
@@ -253,17 +260,15 @@ export function meatQuery(
   const rowAggs = [`SUM(e * e) AS ssr`, `${f("COUNT(*)")} AS n`];
   let sql: string;
   if (meat === "cluster") {
+    // One GROUP BY cluster, one scan: the per-cluster scores and the per-cluster SSR (summed after),
+    // rather than a second scan of the residual rows for the SSR.
     ctes.push(
-      `sc AS (SELECT g${Array.from({ length: p }, (_, j) => `, SUM(xr_${j} * e) AS s_${j}`).join("")} FROM r GROUP BY g)`,
+      `sc AS (SELECT g${Array.from({ length: p }, (_, j) => `, SUM(xr_${j} * e) AS s_${j}`).join("")}, SUM(e * e) AS ee FROM r GROUP BY g)`,
     );
-    const clusterAggs = [`${f("COUNT(*)")} AS n_clusters`];
+    const clusterAggs = [`${f("COUNT(*)")} AS n_clusters`, `SUM(ee) AS ssr`];
     for (let j = 0; j < p; j++)
       for (let k = j; k < p; k++) clusterAggs.push(`SUM(s_${j} * s_${k}) AS meat_${j}_${k}`);
-    ctes.push(
-      `ca AS (SELECT ${clusterAggs.join(", ")} FROM sc)`,
-      `ra AS (SELECT ${rowAggs.join(", ")} FROM r)`,
-    );
-    sql = withClause(ctx, ...ctes) + `SELECT * FROM ca CROSS JOIN ra`;
+    sql = withClause(ctx, ...ctes) + `SELECT ${clusterAggs.join(", ")} FROM sc`;
   } else {
     if (meat === "hc") {
       for (let j = 0; j < p; j++)
@@ -272,4 +277,89 @@ export function meatQuery(
     sql = withClause(ctx, ...ctes) + `SELECT ${rowAggs.join(", ")} FROM r`;
   }
   return { label: "did_meat", params, sql };
+}
+
+/** Largest regressor count for which the within-moments query also returns the cluster-meat products. */
+export const WITHIN_MEAT_MAX_REGRESSORS = 4;
+/** The within-moments query tells balanced panels apart with a per-unit bitmask of periods (DuckDB). */
+export const WITHIN_MAX_PERIODS = 64;
+
+/**
+ * Index of the per-unit moment w_r in the within-moments query: the p centred cross-products with y
+ * (a_j), then the p(p+1)/2 centred cross-products among regressors (b_j_l, j ≤ l).
+ */
+export function withinMomentNames(p: number): string[] {
+  const names = Array.from({ length: p }, (_, j) => `a_${j}`);
+  for (let j = 0; j < p; j++) for (let l = j; l < p; l++) names.push(`b_${j}_${l}`);
+  return names;
+}
+
+/**
+ * Balanced two-way within regression in ONE grouped pass (DuckDB): time means from a T-row
+ * aggregate, then per unit the sums of the time-demeaned variables x' = x − x̄_t, y' = y − ȳ_t and
+ * of their products. On a balanced panel the two-way within variables are ẍ = x' − mean_i(x'), so
+ * per unit a_j = Σ_t ẍ_j ÿ and b_jl = Σ_t ẍ_j ẍ_l are the unit's centred sums of products, and
+ * X'X = Σ_i b, X'y = Σ_i a. With clusters = units, the unit's score is s_i = a_i − B_i β, so
+ *   Σ_i s_i s_i' = Σ_i (a_i − B_i β)(a_i − B_i β)'
+ * expands into β-weighted sums of products of the per-unit moments, Σ_i w_r w_s (`m_r_s`), which
+ * the same query returns: no second pass over the rows. The client checks the cancellation of both
+ * expansions (centring and meat) and falls back to the exact row-level pass when it is large.
+ *
+ * Also returns the shape (units, rows, rows per unit min/max, periods present in every unit) so the
+ * caller knows whether the panel is balanced; if it is not, nothing else here is used.
+ */
+export function withinMomentsQuery(ctx: QueryContext, design: Design, withMeatProducts: boolean): SqlQuery {
+  const p = design.regressors.length;
+  const f = ctx.dialect.toFloat;
+  const xs = Array.from({ length: p }, (_, j) => j);
+  const tm =
+    `tm AS (SELECT t, AVG(y) AS ty${xs.map((j) => `, AVG(${x(j)}) AS tx_${j}`).join("")}, ` +
+    `${f("COUNT(*)")} AS nt, ROW_NUMBER() OVER (ORDER BY t) - 1 AS ti FROM d GROUP BY t)`;
+  const xd = (j: number) => `(d.${x(j)} - tm.tx_${j})`;
+  const yd = `(d.y - tm.ty)`;
+  const pu =
+    `pu AS (SELECT d.u AS u, ${f("COUNT(*)")} AS c, BIT_OR(CAST(1 AS UBIGINT) << CAST(tm.ti AS INTEGER)) AS mask, ` +
+    `SUM(${yd}) AS sy, SUM(${yd} * ${yd}) AS syy` +
+    xs.map((j) => `, SUM(${xd(j)}) AS sx_${j}, SUM(${xd(j)} * ${yd}) AS sxy_${j}`).join("") +
+    xs
+      .flatMap((j) => xs.filter((l) => l >= j).map((l) => `, SUM(${xd(j)} * ${xd(l)}) AS sxx_${j}_${l}`))
+      .join("") +
+    ` FROM d JOIN tm ON tm.t = d.t GROUP BY d.u)`;
+  const pw =
+    `pw AS (SELECT c, mask, syy, syy - sy * sy / c AS v` +
+    xs.map((j) => `, sxx_${j}_${j} AS tx2_${j}, sxy_${j} - sx_${j} * sy / c AS a_${j}`).join("") +
+    xs
+      .flatMap((j) =>
+        xs.filter((l) => l >= j).map((l) => `, sxx_${j}_${l} - sx_${j} * sx_${l} / c AS b_${j}_${l}`),
+      )
+      .join("") +
+    ` FROM pu)`;
+  const sums = [
+    `${f("COUNT(*)")} AS n_units`,
+    `SUM(c) AS n`,
+    `MIN(c) AS c_min`,
+    `MAX(c) AS c_max`,
+    `${f("BIT_COUNT(BIT_AND(mask))")} AS n_full`,
+    `(SELECT ${f("COUNT(*)")} FROM tm) AS n_periods`,
+    `SUM(v) AS yty`,
+    `SUM(syy) AS yty_time`,
+  ];
+  for (const j of xs) {
+    sums.push(`SUM(a_${j}) AS xty_${j}`, `SUM(tx2_${j}) AS xtx_time_${j}`);
+    // Σ x² = Σ x'² + Σ_t n_t x̄_t² (Σ_{rows in t} x' = 0): the raw sum of squares for the collinearity scale.
+    sums.push(`SUM(tx2_${j}) + (SELECT SUM(nt * tx_${j} * tx_${j}) FROM tm) AS raw_${j}`);
+    for (const l of xs.filter((l) => l >= j)) sums.push(`SUM(b_${j}_${l}) AS xtx_${j}_${l}`);
+  }
+  if (withMeatProducts) {
+    const w = withinMomentNames(p);
+    for (let r = 0; r < w.length; r++)
+      for (let q = r; q < w.length; q++) sums.push(`SUM(${w[r]} * ${w[q]}) AS m_${r}_${q}`);
+  }
+  return {
+    label: "did_within_moments",
+    params: ctx.params,
+    sql:
+      withClause(ctx, designCte(design).replace(/^d AS \(/, "d AS MATERIALIZED ("), tm, pu, pw) +
+      `SELECT ${sums.join(", ")} FROM pw`,
+  };
 }
