@@ -13,6 +13,7 @@ import { handleIngestCallable } from "./triggers/callable-ingest";
 import { handleEventBatch } from "./triggers/pubsub-event-writer";
 import { handleObjectFinalized } from "./triggers/storage-drop";
 import { handleRunMessage, handleRunTask } from "./triggers/run-worker";
+import { handleRunCallable } from "./triggers/callable-run";
 
 const s = settings();
 const region = s.CFAP_REGION;
@@ -45,4 +46,4 @@ export const scheduledRerun = onTaskDispatched(
   handleRunTask,
 );
 
-export { runAnalysis } from "./triggers/callable-run";
+export const runAnalysis = onCall({ region, memory: "512MiB" }, handleRunCallable);

@@ -1,13 +1,7 @@
-import {
-  HttpsError,
-  onCall,
-  type CallableRequest,
-  type FunctionsErrorCode,
-} from "firebase-functions/v2/https";
+import { HttpsError, type CallableRequest, type FunctionsErrorCode } from "firebase-functions/v2/https";
 import { authorizeWorkspace, type Principal } from "../auth/authenticate";
 import type { Job } from "../contracts/job";
 import { runRequestSchema } from "../contracts/job";
-import { settings } from "../config/settings";
 import { HttpError } from "../http/errors";
 import type { ApiError } from "../contracts/api";
 import { allIssues } from "../ingestion/zod-issues";
@@ -59,6 +53,3 @@ export async function handleRunCallable(request: CallableRequest<unknown>): Prom
     throw err;
   }
 }
-
-/** Exported here so index.ts can keep `export { runAnalysis } from "./triggers/callable-run"`. */
-export const runAnalysis = onCall({ region: settings().CFAP_REGION }, handleRunCallable);
