@@ -1,0 +1,271 @@
+/**
+ * Synthetic-control weight estimators on a dense unit × period panel (one Float64Array of
+ * length T per unit, periods 0..t0−1 pre-treatment):
+ *
+ *  - outcome-only SC: w = argmin ‖y1,pre − Y0,pre w‖² on the simplex (every pre period is a
+ *    "predictor" with equal weight — the variant of Doudchenko & Imbens 2016 §3 and of
+ *    augsynth's `progfunc = "None"` SCM step);
+ *  - ADH SC (Abadie, Diamond & Hainmueller 2010; Abadie & Gardeazabal 2003): predictors X
+ *    scaled by their standard deviation across all units (as R Synth does), inner problem
+ *    W*(V) = argmin (X1 − X0w)ᵀ V (X1 − X0w) on the simplex for a diagonal V ≥ 0, ΣV = 1; outer
+ *    problem V* = argmin over V of the pre-period outcome MSPE (1/|Z|)‖Z1 − Z0 W*(V)‖².
+ *
+ * Every weight vector comes from the exact active-set QP (simplex-qp.ts) and carries its own
+ * KKT residual.
+ */
+import { nelderMead } from "./nelder-mead";
+import { gram, solveSimplexQp, type SimplexQpResult } from "./simplex-qp";
+
+export interface QpReport {
+  method: "active_set_simplex_ls";
+  iterations: number;
+  kkt_residual: number;
+  converged: boolean;
+}
+
+export interface OuterReport {
+  method: "nelder_mead_log_v";
+  starts: { name: "equal" | "regression"; loss: number; evaluations: number; converged: boolean }[];
+  chosen: "equal" | "regression";
+  evaluations: number;
+  converged: boolean;
+}
+
+export interface WeightFit {
+  w: Float64Array;
+  qp: QpReport;
+}
+
+export function qpReport(r: SimplexQpResult): QpReport {
+  return {
+    method: "active_set_simplex_ls",
+    iterations: r.iterations,
+    kkt_residual: r.kktResidual,
+    converged: r.converged,
+  };
+}
+
+/** Outcome-only SC over the first `t0` entries of each series. */
+export function fitOutcomeWeights(donors: Float64Array[], treated: Float64Array, t0: number): WeightFit {
+  const { H, g } = gram(
+    donors.map((d) => d.subarray(0, t0)),
+    treated.subarray(0, t0),
+  );
+  const r = solveSimplexQp(H, g, donors.length);
+  return { w: r.w, qp: qpReport(r) };
+}
+
+/** Σ_j w_j y_j for every period. */
+export function combine(donors: Float64Array[], w: ArrayLike<number>): Float64Array {
+  const T = donors[0]?.length ?? 0;
+  const out = new Float64Array(T);
+  donors.forEach((d, j) => {
+    const wj = w[j];
+    if (wj === 0) return;
+    for (let t = 0; t < T; t++) out[t] += wj * d[t];
+  });
+  return out;
+}
+
+/**
+ * Outcome-only placebo gaps for every unit of `units` taken as treated, with the others as its
+ * donors: one Gram matrix of all units over the pre period, then each placebo's H and g are a
+ * sub-block of it (so the whole loop costs one Gram and J small QPs).
+ */
+export function outcomePlaceboGaps(
+  units: Float64Array[],
+  t0: number,
+): { gaps: Float64Array[]; qp: QpReport[] } {
+  const n = units.length;
+  const { H: G } = gram(
+    units.map((u) => u.subarray(0, t0)),
+    new Float64Array(t0),
+  );
+  const gaps: Float64Array[] = [];
+  const reports: QpReport[] = [];
+  const m = n - 1;
+  const H = new Float64Array(m * m);
+  const g = new Float64Array(m);
+  for (let i = 0; i < n; i++) {
+    const idx: number[] = [];
+    for (let j = 0; j < n; j++) if (j !== i) idx.push(j);
+    for (let a = 0; a < m; a++) {
+      g[a] = G[idx[a] * n + i];
+      for (let b = 0; b < m; b++) H[a * m + b] = G[idx[a] * n + idx[b]];
+    }
+    const r = solveSimplexQp(H, g, m);
+    const synth = combine(
+      idx.map((j) => units[j]),
+      r.w,
+    );
+    const gap = new Float64Array(units[i].length);
+    for (let t = 0; t < gap.length; t++) gap[t] = units[i][t] - synth[t];
+    gaps.push(gap);
+    reports.push(qpReport(r));
+  }
+  return { gaps, qp: reports };
+}
+
+export interface AdhInput {
+  /** Predictor values, one row per donor (k entries each), already scaled. */
+  x0: number[][];
+  x1: number[];
+  /** Outcome periods the outer loss fits (Synth's "optimisation window"), one row per donor. */
+  z0: number[][];
+  z1: number[];
+  maxEvaluations?: number;
+}
+
+export interface AdhFit extends WeightFit {
+  v: number[];
+  loss: number;
+  outer: OuterReport;
+}
+
+/** Inner ADH problem for a given V. */
+export function adhInner(x0: number[][], x1: number[], v: number[]): SimplexQpResult {
+  const J = x0.length;
+  const k = x1.length;
+  const H = new Float64Array(J * J);
+  const g = new Float64Array(J);
+  for (let i = 0; i < J; i++) {
+    let gi = 0;
+    for (let p = 0; p < k; p++) gi += v[p] * x0[i][p] * x1[p];
+    g[i] = gi;
+    for (let j = i; j < J; j++) {
+      let acc = 0;
+      for (let p = 0; p < k; p++) acc += v[p] * x0[i][p] * x0[j][p];
+      H[i * J + j] = acc;
+      H[j * J + i] = acc;
+    }
+  }
+  return solveSimplexQp(H, g, J);
+}
+
+function outerLoss(z0: number[][], z1: number[], w: ArrayLike<number>): number {
+  let loss = 0;
+  for (let t = 0; t < z1.length; t++) {
+    let s = 0;
+    for (let j = 0; j < z0.length; j++) if (w[j] !== 0) s += w[j] * z0[j][t];
+    loss += (z1[t] - s) ** 2;
+  }
+  return loss / z1.length;
+}
+
+const softmax = (theta: number[]) => {
+  const m = Math.max(...theta);
+  const e = theta.map((t) => Math.exp(t - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / s);
+};
+
+/**
+ * Synth's regression-based start: regress the optimisation-window outcomes on the scaled
+ * predictors (with an intercept) across all units, B = (X'X)⁻¹X'Z; V ∝ diag(B Bᵀ) without the
+ * intercept row. Null when X'X is singular (more predictors than units, collinear predictors).
+ */
+export function regressionStartV(input: AdhInput): number[] | null {
+  const rows = [...input.x0, input.x1].map((r) => [1, ...r]);
+  const zs = [...input.z0, input.z1];
+  const p = rows[0].length;
+  if (rows.length <= p) return null;
+  const xtx = Array.from({ length: p }, (_, a) =>
+    Array.from({ length: p }, (_, b) => rows.reduce((s, r) => s + r[a] * r[b], 0)),
+  );
+  const inv = invertSmall(xtx);
+  if (!inv) return null;
+  const T = input.z1.length;
+  const v = new Array<number>(p - 1).fill(0);
+  for (let t = 0; t < T; t++) {
+    const xtz = Array.from({ length: p }, (_, a) => rows.reduce((s, r, i) => s + r[a] * zs[i][t], 0));
+    for (let a = 1; a < p; a++) {
+      let b = 0;
+      for (let c = 0; c < p; c++) b += inv[a][c] * xtz[c];
+      v[a - 1] += b * b;
+    }
+  }
+  const s = v.reduce((a, b) => a + b, 0);
+  return s > 0 && Number.isFinite(s) ? v.map((x) => x / s) : null;
+}
+
+function invertSmall(a: number[][]): number[][] | null {
+  const n = a.length;
+  const m = a.map((row, i) => [...row, ...Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))]);
+  const scale = Math.max(...a.map((r, i) => Math.abs(r[i])), 1e-300);
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[piv][c])) piv = r;
+    if (!(Math.abs(m[piv][c]) > 1e-12 * scale)) return null;
+    [m[c], m[piv]] = [m[piv], m[c]];
+    const d = m[c][c];
+    for (let j = 0; j < 2 * n; j++) m[c][j] /= d;
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = m[r][c];
+      if (f !== 0) for (let j = 0; j < 2 * n; j++) m[r][j] -= f * m[c][j];
+    }
+  }
+  return m.map((r) => r.slice(n));
+}
+
+/**
+ * Nested ADH optimisation. The outer search is Nelder–Mead over θ = log V (V = softmax(θ), so V
+ * stays on the simplex without constraints), started from equal weights and from Synth's
+ * regression-based V; the start with the lower final loss wins (Synth does the same with
+ * optimx). Each evaluation solves the inner QP exactly.
+ */
+export function fitAdh(input: AdhInput): AdhFit {
+  const k = input.x1.length;
+  const evalV = (v: number[]) => {
+    const r = adhInner(input.x0, input.x1, v);
+    return { r, loss: outerLoss(input.z0, input.z1, r.w) };
+  };
+  if (k === 1) {
+    const { r, loss } = evalV([1]);
+    return {
+      w: r.w,
+      qp: qpReport(r),
+      v: [1],
+      loss,
+      outer: { method: "nelder_mead_log_v", starts: [], chosen: "equal", evaluations: 0, converged: true },
+    };
+  }
+  const starts: { name: "equal" | "regression"; v: number[] }[] = [
+    { name: "equal", v: new Array<number>(k).fill(1 / k) },
+  ];
+  const reg = regressionStartV(input);
+  if (reg) starts.push({ name: "regression", v: reg });
+  const maxEval = input.maxEvaluations ?? 1500;
+  const runs = starts.map((s) => {
+    const theta0 = s.v.map((x) => Math.log(Math.max(x, 1e-8)));
+    const nm = nelderMead((th) => evalV(softmax(th)).loss, theta0, {
+      step: 1,
+      maxEvaluations: maxEval,
+      fTol: 1e-10,
+      xTol: 1e-5,
+    });
+    return { name: s.name, nm };
+  });
+  runs.sort((a, b) => a.nm.f - b.nm.f);
+  const best = runs[0];
+  const v = softmax(best.nm.x);
+  const { r, loss } = evalV(v);
+  return {
+    w: r.w,
+    qp: qpReport(r),
+    v,
+    loss,
+    outer: {
+      method: "nelder_mead_log_v",
+      starts: runs.map((x) => ({
+        name: x.name,
+        loss: x.nm.f,
+        evaluations: x.nm.evaluations,
+        converged: x.nm.converged,
+      })),
+      chosen: best.name,
+      evaluations: runs.reduce((s, x) => s + x.nm.evaluations, 0),
+      converged: best.nm.converged,
+    },
+  };
+}
