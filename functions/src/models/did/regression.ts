@@ -113,19 +113,21 @@ export async function fitRegression(
     const [wm] = await q(withinMomentsQuery(ctx, design, withinMeat));
     const T = num(wm.n_periods);
     if (num(wm.c_min) === T && num(wm.c_max) === T && num(wm.n_full) === T) {
-      within = wm;
       fe = "twoway_balanced";
       nUnits = num(wm.n_units);
       nPeriods = T;
+      // The one-pass centring within units is used only when it cancelled little; else the exact
+      // swept cross-products and meat passes run (the shape is known either way).
+      if (centringIsPrecise(wm, p)) within = wm;
     }
   }
-  if (design.fixedEffects && within && (nPeriods as number) < 2) {
+  if (design.fixedEffects && fe !== "none" && (nPeriods as number) < 2) {
     throw new ModelFailure(
       "insufficient_data",
       `${design.kind}: only ${nPeriods} period in the sample; fixed effects need at least two`,
     );
   }
-  if (design.fixedEffects && !within) {
+  if (design.fixedEffects && fe === "none") {
     const [shape] = await q(designShapeQuery(ctx, design));
     const nShape = num(shape.n);
     nUnits = num(shape.n_units);
@@ -327,8 +329,8 @@ function publicName(name: string): string {
 }
 
 /**
- * The one-pass within moments apply to a fixed-effects design over the whole panel (no event-study
- * trimming) on DuckDB, when the panel could be balanced (rows divisible by periods) with at most
+ * The one-pass within moments apply to the TWFE design (att and at most WITHIN_MEAT_MAX_REGRESSORS − 1
+ * covariates) on DuckDB, when the panel could be balanced (rows divisible by periods) with at most
  * WITHIN_MAX_PERIODS periods. Otherwise the general path (shape query, swept cross-products) runs.
  */
 function withinApplies(
@@ -337,7 +339,10 @@ function withinApplies(
   opts: { forceFixedEffects?: FixedEffectsMethod },
 ): boolean {
   const shape = ctx.described?.shape;
-  if (!ctx.fastWithin || !shape || design.filter || opts.forceFixedEffects) return false;
+  // Event studies (many near-collinear dummies) keep the row-level sweep: its rounding is the reference.
+  if (!ctx.fastWithin || !shape || design.kind !== "twfe" || design.filter || opts.forceFixedEffects)
+    return false;
+  if (design.regressors.length > WITHIN_MEAT_MAX_REGRESSORS) return false;
   const n = shape.n ?? 0;
   const T = shape.n_periods ?? 0;
   return T >= 2 && T <= WITHIN_MAX_PERIODS && n % T === 0;
@@ -388,6 +393,21 @@ function cellCrossProducts(ctx: QueryContext, design: Design): Row | undefined {
 const MAX_CANCELLATION = 1e4;
 
 /**
+ * Centring within units in one pass (Σx'y' − Σx'Σy'/n_i) loses about log10(total / within sum of
+ * squares) digits; accept it when that ratio is at most MAX_CANCELLATION for y and every regressor.
+ */
+function centringIsPrecise(row: Row, p: number): boolean {
+  const yty = num(row.yty);
+  if (!(yty > 0 && num(row.yty_time) <= MAX_CANCELLATION * yty)) return false;
+  for (let j = 0; j < p; j++) {
+    const xx = num(row[`xtx_${j}_${j}`]);
+    // A regressor without within variation goes to the general path, which names the failure.
+    if (!(xx > 0 && num(row[`xtx_time_${j}`]) <= MAX_CANCELLATION * xx)) return false;
+  }
+  return true;
+}
+
+/**
  * SSR and (optionally) the CR1-by-unit meat from the within-moments row and β, or undefined when
  * an expansion cancels too much to keep full precision (the caller then runs the exact pass).
  *   SSR = y'y − 2β'X'y + β'X'Xβ over the within variables;
@@ -403,11 +423,6 @@ function expandWithin(
   const xtx = symmetricFromUpper(p, (j, l) => num(row[`xtx_${j}_${l}`]));
   const xty = beta.map((_, j) => num(row[`xty_${j}`]));
   const yty = num(row.yty);
-  // Centring within units cancelled at most MAX_CANCELLATION of each variable's sum of squares.
-  if (!(yty > 0 && num(row.yty_time) <= MAX_CANCELLATION * yty)) return undefined;
-  for (let j = 0; j < p; j++) {
-    if (!(xtx[j][j] > 0 && num(row[`xtx_time_${j}`]) <= MAX_CANCELLATION * xtx[j][j])) return undefined;
-  }
   let bXy = 0;
   let bXXb = 0;
   for (let j = 0; j < p; j++) {
