@@ -1,10 +1,10 @@
 /** Transition rows from the warehouse → the chain the exact solver takes (see stats/attribution/markov). */
 import type { MarkovChainInput } from "../../stats/attribution";
-import { STATE_SEP } from "./sqlx";
 
+/** One GROUP BY row of transitionsQuery: the window c_0 … c_k (NULL before the start), fin = last touch. */
 export interface TransitionRow {
-  prev: string | null;
-  s: string;
+  window: (string | null)[];
+  fin: boolean;
   w: number;
   tc: number;
   tn: number;
@@ -13,39 +13,47 @@ export interface TransitionRow {
 
 export interface BuiltChain {
   input: MarkovChainInput;
-  /** State keys, readable ("a > b" for order 2). */
+  /** State labels, readable ("a > b" for order 2). */
   labels: string[];
 }
 
+const present = (xs: (string | null)[]): string[] => xs.filter((x): x is string => x !== null);
+
 export function buildChain(rows: readonly TransitionRow[]): BuiltChain {
-  const index = new Map<string, number>();
-  const keys: string[] = [];
-  const id = (key: string) => {
-    let i = index.get(key);
-    if (i === undefined) {
-      i = keys.length;
-      index.set(key, i);
-      keys.push(key);
-    }
-    return i;
-  };
+  const keyOf = (s: string[]) => JSON.stringify(s);
+  const byKey = new Map<string, string[]>();
+  for (const r of rows) {
+    const s = present(r.window.slice(1));
+    byKey.set(keyOf(s), s);
+  }
   // Sorted keys: the same input gives the same state numbering, matrix and output order.
-  for (const k of [...new Set(rows.flatMap((r) => (r.prev === null ? [r.s] : [r.s, r.prev])))].sort()) id(k);
+  const keys = [...byKey.keys()].sort();
+  const index = new Map(keys.map((k, i) => [k, i]));
   const n = keys.length;
   const start = new Float64Array(n);
   const conv = new Float64Array(n);
   const nulls = new Float64Array(n);
   const value = new Float64Array(n);
-  const edges: { from: number; to: number; w: number }[] = [];
+  const edgeW = new Map<number, number>();
   for (const r of rows) {
-    const s = id(r.s);
-    if (r.prev === null) start[s] += r.w;
-    else if (r.w !== 0) edges.push({ from: id(r.prev), to: s, w: r.w });
-    conv[s] += r.tc;
-    nulls[s] += r.tn;
-    value[s] += r.tv;
+    const s = index.get(keyOf(present(r.window.slice(1))))!;
+    const prev = present(r.window.slice(0, -1));
+    if (prev.length === 0) start[s] += r.w;
+    else if (r.w !== 0) {
+      const from = index.get(keyOf(prev));
+      // A prefix state always exists (it was the state one touch earlier); guard anyway.
+      if (from !== undefined) edgeW.set(from * n + s, (edgeW.get(from * n + s) ?? 0) + r.w);
+    }
+    if (r.fin) {
+      conv[s] += r.tc;
+      nulls[s] += r.tn;
+      value[s] += r.tv;
+    }
   }
-  const states = keys.map((k) => k.split(STATE_SEP));
+  const edges = [...edgeW.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([k, w]) => ({ from: Math.floor(k / n), to: k % n, w }));
+  const states = keys.map((k) => byKey.get(k)!);
   return {
     input: { states, start, edges, conv, nulls, value },
     labels: states.map((s) => s.join(" > ")),

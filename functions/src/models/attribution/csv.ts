@@ -7,6 +7,7 @@
 import { open } from "node:fs/promises";
 import type { Warehouse } from "../../warehouse/warehouse";
 import { ModelFailure } from "../model";
+import { listSql } from "./sqlx";
 
 export interface PathsLoad {
   table: string;
@@ -68,4 +69,28 @@ export async function loadPathsCsv(
     columns: cols.rows.map((r) => String(r.column_name)),
     delimiter,
   };
+}
+
+/**
+ * Turns string path (and touch-time) columns into lists once, at load time, so the model's queries
+ * unnest lists instead of splitting every path string in each query.
+ */
+export async function splitPathColumns(
+  warehouse: Pick<Warehouse, "dialect" | "kind" | "query">,
+  opts: { table: string; path: string; times?: string; separator: string },
+): Promise<void> {
+  const d = warehouse.dialect;
+  const q = d.quoteIdent;
+  const L = listSql(d);
+  const repl = [`${L.splitTrim(`CAST(${q(opts.path)} AS VARCHAR)`, "sep")} AS ${q(opts.path)}`];
+  if (opts.times) repl.push(`${L.splitDoubles(`CAST(${q(opts.times)} AS VARCHAR)`, "sep")} AS ${q(opts.times)}`);
+  try {
+    await warehouse.query({
+      label: "attribution_csv_split",
+      sql: `CREATE OR REPLACE TABLE ${q(opts.table)} AS SELECT * REPLACE (${repl.join(", ")}) FROM ${q(opts.table)}`,
+      params: { sep: opts.separator },
+    });
+  } catch (e) {
+    throw new ModelFailure("invalid_params", `could not split the path column: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }

@@ -14,8 +14,8 @@ import {
   type Reconciliation,
 } from "../../stats/attribution";
 import { ModelFailure, type ModelContext, type ModelOutput } from "../model";
-import { buildChain, transitionMatrix, type TransitionRow } from "./chain";
-import { eventsJourneys, tableJourneys, type JourneySql } from "./journeys";
+import { buildChain, transitionMatrix } from "./chain";
+import { columnKindsQuery, eventsJourneys, tableJourneys, type JourneySql } from "./journeys";
 import { ATTRIBUTION_MODELS, type AttributionModelName, type AttributionParams } from "./params";
 import { totalsQuery, touchesQuery, transitionsQuery } from "./queries";
 
@@ -66,10 +66,17 @@ export async function runAttribution(ctx: ModelContext<AttributionParams>): Prom
     warehouseMs += performance.now() - t0;
     return res.rows;
   };
-  const j: JourneySql =
-    p.source.kind === "table" ? tableJourneys(p.source, d) : eventsJourneys(p.source, d, ctx.workspaceId);
-
   await ctx.stage("building journeys", 0.1);
+  let j: JourneySql;
+  if (p.source.kind === "table") {
+    const kq = columnKindsQuery(p.source, d);
+    const [kr] = kq ? await timed<Record<string, unknown>>(kq) : [];
+    const isList = (t: unknown) => typeof t === "string" && t.endsWith("[]");
+    j = tableJourneys(p.source, d, { pathIsList: isList(kr?.path_type), timesIsList: isList(kr?.times_type) });
+  } else {
+    j = eventsJourneys(p.source, d, ctx.workspaceId);
+  }
+
   const [tot] = await timed<Record<string, unknown>>(totalsQuery(j, d));
   const t = Object.fromEntries(Object.entries(tot ?? {}).map(([k, v]) => [k, num(v)]));
   if (t.n_negative > 0) {
@@ -127,8 +134,8 @@ export async function runAttribution(ctx: ModelContext<AttributionParams>): Prom
         )
       : Promise.resolve([] as ChannelRow[]),
     wantMarkov
-      ? timed<TransitionRow>(transitionsQuery(j, d, p.markov.order, p.markov.collapse_repeats))
-      : Promise.resolve([] as TransitionRow[]),
+      ? timed<Record<string, unknown>>(transitionsQuery(j, d, p.markov.order, p.markov.collapse_repeats))
+      : Promise.resolve([] as Record<string, unknown>[]),
   ]);
   await ctx.checkCancelled();
 
@@ -173,10 +180,14 @@ export async function runAttribution(ctx: ModelContext<AttributionParams>): Prom
 
   const diagnostics: Record<string, unknown> = {};
   if (wantMarkov) {
+    const k = p.markov.order;
     const chain = buildChain(
       transRows.map((r) => ({
-        prev: r.prev === null ? null : String(r.prev),
-        s: String(r.s),
+        window: Array.from({ length: k + 1 }, (_, x) => {
+          const c = r[`c_${x}`];
+          return c === null || c === undefined ? null : String(c);
+        }),
+        fin: num(r.fin) === 1,
         w: num(r.w),
         tc: num(r.tc),
         tn: num(r.tn),

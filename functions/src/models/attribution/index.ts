@@ -22,4 +22,4 @@ export const attributionModel: Model<typeof attributionParamsSchema> = {
 export { attributionParamsSchema, ATTRIBUTION_MODELS } from "./params";
 export type { AttributionParams, AttributionModelName } from "./params";
 export { runAttribution, CONVENTIONS, MARKOV_MAX_FLOPS } from "./estimate";
-export { loadPathsCsv } from "./csv";
+export { loadPathsCsv, splitPathColumns } from "./csv";

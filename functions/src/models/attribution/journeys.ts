@@ -10,7 +10,7 @@
  * and `j_all` (before dropping empty paths and zero-weight rows) for the input totals. Every later query
  * starts from this text, so the warehouse never returns journeys, only aggregates of them.
  */
-import type { SqlValue } from "../../warehouse/warehouse";
+import type { SqlQuery, SqlValue } from "../../warehouse/warehouse";
 import type { Dialect } from "../../warehouse/sql/dialect";
 import type { AttributionEventsSource, AttributionTableSource } from "./params";
 import { listSql } from "./sqlx";
@@ -26,24 +26,53 @@ export interface JourneySql {
 
 const DAY_SECONDS = 86_400;
 
-export function tableJourneys(s: AttributionTableSource, d: Dialect): JourneySql {
+/** Whether the path and times columns already hold lists (DuckDB LIST / BigQuery ARRAY) rather than strings. */
+export interface TableColumnKinds {
+  pathIsList: boolean;
+  timesIsList: boolean;
+}
+
+/**
+ * DuckDB only: the types of the path and times columns, so list columns (a warehouse's natural
+ * journey representation, and what the CLI loader produces) skip the string split in every query.
+ */
+export function columnKindsQuery(s: AttributionTableSource, d: Dialect): SqlQuery | null {
+  if (d.name !== "duckdb") return null;
+  const q = (c: string) => d.quoteIdent(c);
+  return {
+    label: "attribution_column_types",
+    sql: `SELECT typeof(${q(s.path)}) AS path_type${s.times ? `, typeof(${q(s.times)}) AS times_type` : ""} FROM ${q(s.table)} LIMIT 1`,
+  };
+}
+
+export function tableJourneys(
+  s: AttributionTableSource,
+  d: Dialect,
+  kinds: TableColumnKinds = { pathIsList: false, timesIsList: false },
+): JourneySql {
   const L = listSql(d);
   const q = (c: string) => d.quoteIdent(c);
   const f = d.toFloat;
-  const ages = s.times ? L.splitDoubles(`CAST(${q(s.times)} AS STRING)`, "att_sep") : `CAST(NULL AS DOUBLE[])`;
-  const agesBq = s.times ? ages : `CAST(NULL AS ARRAY<FLOAT64>)`;
+  const listType = d.name === "duckdb" ? "DOUBLE[]" : "ARRAY<FLOAT64>";
+  const ages = !s.times
+    ? `CAST(NULL AS ${listType})`
+    : kinds.timesIsList
+      ? `CAST(${q(s.times)} AS ${listType})`
+      : L.splitDoubles(`CAST(${q(s.times)} AS STRING)`, "att_sep");
+  const path = kinds.pathIsList ? q(s.path) : L.splitTrim(`CAST(${q(s.path)} AS STRING)`, "att_sep");
   const cols = [
-    `${L.splitTrim(`CAST(${q(s.path)} AS STRING)`, "att_sep")} AS path`,
+    `${path} AS path`,
     `COALESCE(${f(q(s.conversions))}, 0) AS conv`,
     `${s.value ? `COALESCE(${f(q(s.value))}, 0)` : "0.0"} AS val`,
     `${s.nulls ? `COALESCE(${f(q(s.nulls))}, 0)` : "0.0"} AS nulls`,
-    `${d.name === "duckdb" ? ages : agesBq} AS ages`,
+    `${ages} AS ages`,
   ];
   return {
     ctes:
-      `j_all AS ${L.materialized} (SELECT ${cols.join(", ")} FROM ${q(s.table)}),\n` +
+      `j_all AS (SELECT ${cols.join(", ")} FROM ${q(s.table)}),\n` +
       `j AS (SELECT * FROM j_all WHERE ${L.len("path")} > 0 AND conv >= 0 AND nulls >= 0 AND conv + nulls > 0)`,
-    params: { att_sep: s.separator },
+    // DuckDB refuses parameters the SQL does not use.
+    params: !kinds.pathIsList || (s.times && !kinds.timesIsList) ? { att_sep: s.separator } : {},
     hasAges: s.times !== undefined,
     hasNulls: s.nulls !== undefined,
     hasValue: s.value !== undefined,

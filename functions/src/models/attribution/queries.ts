@@ -60,19 +60,25 @@ export function touchesQuery(j: JourneySql, d: Dialect, w: TouchWeights): SqlQue
     ...j.params,
     att_pf: w.first,
     att_pl: w.last,
-    att_h: w.halfLifeDays,
+    // DuckDB refuses parameters the SQL does not use.
+    ...(j.hasAges ? { att_h: w.halfLifeDays } : {}),
   };
   const f = (e: string) => d.toFloat(e);
   const pos =
     `CASE WHEN n = 1 THEN 1.0 WHEN n = 2 THEN (CASE WHEN i = 1 THEN ${p("att_pf")} ELSE ${p("att_pl")} END) / (${p("att_pf")} + ${p("att_pl")}) ` +
     `WHEN i = 1 THEN ${p("att_pf")} WHEN i = n THEN ${p("att_pl")} ELSE (1.0 - ${p("att_pf")} - ${p("att_pl")}) / (n - 2) END`;
   const td = `CASE WHEN ages IS NULL OR ${L.len("ages")} <> n THEN NULL ELSE pow(2.0, -${L.at("ages", "i")} / ${p("att_h")}) / tdsum END`;
+  const u = L.unnest("path", "ch", "i");
   const t = [
-    `jt AS (SELECT path, conv, val, ages, ${f(L.len("path"))} AS n, ${f(L.distinctCount("path"))} AS m, ` +
-      `CASE WHEN ages IS NULL THEN NULL ELSE ${L.decaySum("ages", p("att_h"))} END AS tdsum FROM j WHERE conv > 0)`,
-    `tt AS (SELECT ch, ${f("i")} AS i, n, m, conv, val, ${td} AS tdw, ` +
-      `CASE WHEN ${L.prefixContains("path", "i", "ch")} THEN NULL ELSE ${L.distinctPrefix("path", "i")} END AS k ` +
-      `FROM jt${L.unnest("path", "ch", "i")})`,
+    // Only converting journeys carry credit; non-converting ones matter to Markov alone.
+    `jt AS (SELECT path, conv, val, ages, ${f(L.len("path"))} AS n, ${L.distinctOrdered("path")} AS dl, ` +
+      (j.hasAges ? `CASE WHEN ages IS NULL THEN NULL ELSE ${L.decaySum("ages", p("att_h"))} END` : "NULL") +
+      ` AS tdsum FROM j WHERE conv > 0)`,
+    `tu AS (SELECT path, dl, conv, val, ages, n, tdsum, ${u.select} FROM jt${u.from})`,
+    // k: rank of ch among the journey's distinct channels in order of first touch (first occurrences only).
+    `tt AS (SELECT ch, i, n, conv, val, ${j.hasAges ? td : "NULL"} AS tdw, ` +
+      `CASE WHEN ${L.firstAt("path", "ch", "i")} THEN ${L.positionOf("dl", "ch")} END AS k, ` +
+      `CASE WHEN ${L.firstAt("path", "ch", "i")} THEN 1.0 / ${f(L.len("dl"))} ELSE 0.0 END AS sw FROM tu)`,
   ];
   const sums = (name: string, weight: string) =>
     `SUM(conv * (${weight})) AS ${name}_c, SUM(val * (${weight})) AS ${name}_v`;
@@ -82,8 +88,7 @@ export function touchesQuery(j: JourneySql, d: Dialect, w: TouchWeights): SqlQue
     sums("linear", "1.0 / n"),
     sums("position", pos),
     sums("td", "tdw"),
-    `${f("COUNT(tdw)")} AS td_n, ${f("COUNT(*)")} AS touches`,
-    sums("shapley", "CASE WHEN k IS NULL THEN 0.0 ELSE 1.0 / m END"),
+    sums("shapley", "sw"),
   ];
   return {
     label: "attribution_touches",
@@ -93,28 +98,33 @@ export function touchesQuery(j: JourneySql, d: Dialect, w: TouchWeights): SqlQue
 }
 
 /**
- * The order-k chain. State at touch i = the last min(i, k) channels (a key joined by U+001F); each
- * journey adds its weight conv + nulls to (start) → s₁ and to every s_{i−1} → s_i, conv to
- * s_n → (conversion), nulls to s_n → (null), and val to s_n's conversion value.
- * Rows: prev (NULL for start), s, w, and the terminal sums of s as the last state (zero elsewhere).
+ * The order-k chain. State at touch i = the last min(i, k) channels; the pair (s_{i−1}, s_i) is the
+ * window c_0 … c_k = path[i−k … i] (NULL before the start), so the GROUP BY runs on the channel
+ * columns themselves, not on built keys. Each journey adds its weight conv + nulls to (start) → s₁
+ * and to every s_{i−1} → s_i, conv to s_n → (conversion), nulls to s_n → (null), val to s_n's value.
+ * `collapse`: consecutive repeats are dropped first (order 1: by giving self-transitions weight 0,
+ * which keeps the terminal counts; higher orders: on the collapsed list).
  */
 export function transitionsQuery(j: JourneySql, d: Dialect, order: number, collapse: boolean): SqlQuery {
   const L = listSql(d);
-  const lo = (i: string) => `GREATEST(1, ${i} - ${order - 1})`;
-  const path = collapse ? L.collapse("path") : "path";
-  const ctes = [
-    `jm AS (SELECT ${path} AS cp, conv, val, nulls FROM j)`,
-    `mt AS (SELECT ${L.len("cp")} AS n, i, conv, val, nulls, ${L.sliceKey("cp", lo("i"), "i")} AS s, ` +
-      `CASE WHEN i = 1 THEN NULL ELSE ${L.sliceKey("cp", lo("i - 1"), "i - 1")} END AS prev ` +
-      `FROM jm${L.unnest("cp", "ch", "i")})`,
-  ];
+  const path = collapse && order > 1 ? L.collapse("path") : "path";
+  const u = L.unnest("cp", "ch", "i");
+  const window = Array.from({ length: order + 1 }, (_, x) =>
+    x === order ? "ch AS c_" + x : `${L.atOrNull("cp", `i - ${order - x}`)} AS c_${x}`,
+  );
+  const selfLoop = collapse && order === 1 ? `CASE WHEN c_0 = c_1 THEN 0.0 ELSE conv + nulls END` : "conv + nulls";
+  const cs = Array.from({ length: order + 1 }, (_, x) => `c_${x}`).join(", ");
   return {
     label: "attribution_transitions",
     params: j.params,
     sql:
-      withJ(j, ...ctes) +
-      `SELECT prev, s, SUM(conv + nulls) AS w, SUM(CASE WHEN i = n THEN conv ELSE 0.0 END) AS tc, ` +
-      `SUM(CASE WHEN i = n THEN nulls ELSE 0.0 END) AS tn, SUM(CASE WHEN i = n THEN val ELSE 0.0 END) AS tv ` +
-      `FROM mt GROUP BY prev, s`,
+      withJ(
+        j,
+        `jm AS (SELECT ${path} AS cp, conv, val, nulls FROM j)`,
+        `mu AS (SELECT cp, conv, val, nulls, ${u.select} FROM jm${u.from})`,
+        `mt AS (SELECT ${window.join(", ")}, CASE WHEN i = ${L.len("cp")} THEN 1 ELSE 0 END AS fin, conv, val, nulls FROM mu)`,
+      ) +
+      `SELECT ${cs}, fin, SUM(${selfLoop}) AS w, SUM(conv) AS tc, SUM(nulls) AS tn, SUM(val) AS tv ` +
+      `FROM mt GROUP BY ${cs}, fin`,
   };
 }
