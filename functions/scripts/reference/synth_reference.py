@@ -37,8 +37,10 @@ Conventions
   * Conformal (Chernozhukov, Wuthrich & Zhu 2021, JASA 116:1849): H0 theta_t = tau for all post t;
     the treated post outcomes minus tau are refit by outcome-only SC on ALL 31 periods; residuals
     u; S(u) = sum_{post} |u_t| / sqrt(T1) (q = 1); moving-block (cyclic) permutations, all T of them;
-    p(tau) = share of permutations with S >= S(identity). The interval {tau: p(tau) > alpha} is
-    found by a fine grid (step 0.01) followed by bisection on each boundary.
+    p(tau) = share of permutations with S >= S(identity). The accepted set {tau: p(tau) > alpha}
+    is not an interval here; the reference interval is its hull on a grid of step pre_rmspe/20
+    walking out from the estimate (a side ends after 200 consecutive rejections), each end
+    refined by bisection -- the same rule as src/stats/synth/conformal.ts.
   * ADH (Table 2 of ADH 2010): published weights recorded verbatim for comparison.
 """
 import json
@@ -141,21 +143,39 @@ def conformal_p(Y0, y1, T0, tau):
     return float(np.mean([s >= s0 - 1e-12 for s in stats]))
 
 
-def conformal_ci(Y0, y1, T0, alpha, center):
-    grid = np.arange(center - 60, center + 60, 0.25)
-    acc = [t for t in grid if conformal_p(Y0, y1, T0, t) > alpha]
-    lo, hi = min(acc), max(acc)
+def conformal_ci(Y0, y1, T0, alpha, center, scale):
+    """Hull of the accepted grid points (step scale/20, a side ends after 200 consecutive
+    rejections past its last accepted point), each end refined by bisection -- the rule CFAP
+    documents in src/stats/synth/conformal.ts."""
+    step = max(scale, abs(center) * 1e-6) / 20
+    GAP = 200
+    acc = lambda t: conformal_p(Y0, y1, T0, t) > alpha
+    acc0 = acc(center)
+
+    def walk(d):
+        last = 0 if acc0 else None
+        k = 1
+        while True:
+            if last is not None and k - last > GAP:
+                return last
+            if acc(center + d * k * step):
+                last = k
+            k += 1
+
+    lo, hi = walk(-1), walk(1)
 
     def bisect(a, b):  # a accepted, b rejected
-        for _ in range(40):
+        for _ in range(60):
             m = (a + b) / 2
-            if conformal_p(Y0, y1, T0, m) > alpha:
+            if abs(b - a) <= 1e-9 * max(abs(m), step):
+                break
+            if acc(m):
                 a = m
             else:
                 b = m
         return (a + b) / 2
 
-    return bisect(lo, lo - 0.25), bisect(hi, hi + 0.25)
+    return bisect(center - lo * step, center - (lo + 1) * step), bisect(center + hi * step, center + (hi + 1) * step)
 
 
 def main():
@@ -220,7 +240,7 @@ def main():
     Y0 = Y[donors].T
     y1 = Y[ci].copy()
     p0 = conformal_p(Y0, y1, T0, 0.0)
-    lo, hi = conformal_ci(Y0, y1, T0, 0.1, out["prop99_outcome"]["att"])
+    lo, hi = conformal_ci(Y0, y1, T0, 0.1, out["prop99_outcome"]["att"], pre_rmspe)
     out["prop99_conformal"] = {"alpha": 0.1, "q": 1, "p_value": p0, "ci": [lo, hi], "n_permutations": len(years)}
     # 5. published ADH weights (ADH 2010, Table 2)
     out["prop99_adh_published"] = {

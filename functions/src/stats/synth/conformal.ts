@@ -10,8 +10,9 @@
  *
  * and the T cyclic ("moving block") permutations π_j(t) = t + j mod T, the p-value is
  * p(τ) = T^{-1} Σ_j 1{S(û∘π_j) ≥ S(û)} (the identity included, so p ≥ 1/T). The (1 − α) set
- * {τ : p(τ) > α} is found by stepping out from the point estimate until rejection, then
- * bisecting each boundary; the reported p-value is p(0), from the same test.
+ * {τ : p(τ) > α} need not be an interval (it is not on Prop 99); the reported interval is its
+ * hull on a fine grid (see conformalInference), the reported p-value is p(0) from the same test,
+ * and when p(0) > α the interval is widened to contain 0 so the two never disagree.
  */
 export type ResidualFn = (tau: number) => Float64Array;
 
@@ -39,8 +40,10 @@ export interface ConformalResult {
   pValue: number;
   ci: [number, number] | null;
   interval: "bounded" | "unbounded" | "empty";
-  /** The accepted set was not an interval around the estimate and had to be widened to 0. */
+  /** p(0) > α but the hull missed 0: the interval was widened to include 0. */
   widenedToZero: boolean;
+  /** p(0) ≤ α but 0 lay in a gap of the (non-convex) accepted set: the interval was cut at 0. */
+  truncatedAtZero?: boolean;
   evaluations: number;
   nPermutations: number;
 }
@@ -53,6 +56,7 @@ export function conformalInference(
   center: number,
   scale: number,
   q: 1 | 2 = 1,
+  opts: { maxEvaluations?: number } = {},
 ): ConformalResult {
   let evaluations = 0;
   const p = (tau: number) => {
@@ -60,20 +64,6 @@ export function conformalInference(
     return conformalPValue(residuals(tau), t0, q);
   };
   const p0 = p(0);
-  const step0 = Math.max(scale, Math.abs(center) * 0.05, 1e-9);
-  let start: number | null = p(center) > alpha ? center : null;
-  if (start === null) {
-    // Look for any accepted τ on a coarse grid around the estimate.
-    for (let k = 1; k <= 40 && start === null; k++) {
-      for (const sgn of [-1, 1]) {
-        const tau = center + sgn * k * step0 * 0.25;
-        if (p(tau) > alpha) {
-          start = tau;
-          break;
-        }
-      }
-    }
-  }
   if (1 / T > alpha) {
     return {
       pValue: p0,
@@ -84,36 +74,29 @@ export function conformalInference(
       nPermutations: T,
     };
   }
-  if (start === null) {
-    return { pValue: p0, ci: null, interval: "empty", widenedToZero: false, evaluations, nPermutations: T };
-  }
-  const edge = (dir: -1 | 1): number | null => {
-    let inside = start as number;
-    let step = step0;
-    let outside: number | null = null;
-    for (let k = 0; k < 60; k++) {
-      const tau = inside + dir * step;
-      if (p(tau) > alpha) {
-        inside = tau;
-        step *= 2;
-      } else {
-        outside = tau;
-        break;
+  // Grid walk outward from the estimate with step = scale/20; a side ends after a run of
+  // GAP consecutive rejections beyond its last accepted point. The reported interval is the hull
+  // of the accepted grid points, each end refined by bisection against the next (rejected) point.
+  const step = Math.max(scale, Math.abs(center) * 1e-6, 1e-12) / 20;
+  const GAP = 200;
+  const budget = opts.maxEvaluations ?? 20000;
+  const accepted0 = p(center) > alpha;
+  const acceptedK: number[] = accepted0 ? [0] : [];
+  const walk = (dir: -1 | 1): { k: number | null; bounded: boolean } => {
+    let last: number | null = accepted0 ? 0 : null;
+    for (let k = 1; evaluations < budget; k++) {
+      if (last !== null && k - last > GAP) return { k: last, bounded: true };
+      if (last === null && k > 4 * GAP) return { k: null, bounded: true };
+      if (p(center + dir * k * step) > alpha) {
+        last = k;
+        acceptedK.push(dir * k);
       }
     }
-    if (outside === null) return null;
-    let out: number = outside;
-    for (let k = 0; k < 60; k++) {
-      const mid: number = (inside + out) / 2;
-      if (Math.abs(out - inside) <= 1e-10 * Math.max(Math.abs(mid), step0)) break;
-      if (p(mid) > alpha) inside = mid;
-      else out = mid;
-    }
-    return (inside + out) / 2;
+    return { k: last, bounded: false };
   };
-  const lo = edge(-1);
-  const hi = edge(1);
-  if (lo === null || hi === null) {
+  const lo = walk(-1);
+  const hi = walk(1);
+  if (!lo.bounded || !hi.bounded) {
     return {
       pValue: p0,
       ci: null,
@@ -123,11 +106,48 @@ export function conformalInference(
       nPermutations: T,
     };
   }
-  let widenedToZero = false;
-  let ci: [number, number] = [lo, hi];
-  if (p0 > alpha && (0 < lo || 0 > hi)) {
-    ci = [Math.min(lo, 0), Math.max(hi, 0)];
-    widenedToZero = true;
+  if (lo.k === null && hi.k === null) {
+    return { pValue: p0, ci: null, interval: "empty", widenedToZero: false, evaluations, nPermutations: T };
   }
-  return { pValue: p0, ci, interval: "bounded", widenedToZero, evaluations, nPermutations: T };
+  const refine = (inside: number, outside: number): number => {
+    for (let k = 0; k < 60; k++) {
+      const mid = (inside + outside) / 2;
+      if (Math.abs(outside - inside) <= 1e-9 * Math.max(Math.abs(mid), step)) break;
+      if (p(mid) > alpha) inside = mid;
+      else outside = mid;
+    }
+    return (inside + outside) / 2;
+  };
+  // A side with no accepted point uses the other side's innermost accepted point as its end.
+  const loK = lo.k ?? -(hi.k as number);
+  const hiK = hi.k ?? -(lo.k as number);
+  const a = refine(center - loK * step, center - (loK + 1) * step);
+  const b = refine(center + hiK * step, center + (hiK + 1) * step);
+  let ci: [number, number] = [a, b];
+  let widenedToZero = false;
+  let truncatedAtZero = false;
+  if (p0 > alpha && (0 < a || 0 > b)) {
+    ci = [Math.min(a, 0), Math.max(b, 0)];
+    widenedToZero = true;
+  } else if (p0 <= alpha && a <= 0 && 0 <= b) {
+    // Keep the estimate's side of 0: its last accepted grid point before 0, refined toward 0.
+    truncatedAtZero = true;
+    const sideK = acceptedK.filter((k) => (center < 0 ? center + k * step < 0 : center + k * step > 0));
+    if (center < 0) {
+      const k = Math.max(...sideK);
+      ci = [a, refine(center + k * step, Math.min(center + (k + 1) * step, 0))];
+    } else {
+      const k = Math.min(...sideK);
+      ci = [refine(center + k * step, Math.max(center + (k - 1) * step, 0)), b];
+    }
+  }
+  return {
+    pValue: p0,
+    ci,
+    interval: "bounded",
+    widenedToZero,
+    truncatedAtZero,
+    evaluations,
+    nPermutations: T,
+  };
 }

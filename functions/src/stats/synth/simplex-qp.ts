@@ -25,6 +25,11 @@ export interface SimplexQpOptions {
   /** Relative KKT tolerance for declaring convergence (after scaling H and g to unit size). */
   tolerance?: number;
   maxIterations?: number;
+  /**
+   * A feasible starting point (e.g. the solution for a nearby V in the ADH outer search): its
+   * support is the first passive set. The result does not depend on it, only the work does.
+   */
+  warmStart?: ArrayLike<number>;
 }
 
 export interface SimplexQpResult {
@@ -50,26 +55,44 @@ export function solveSimplexQp(
     const w = Float64Array.of(1);
     return { w, objective: 0.5 * H[0] - g[0], iterations: 0, kktResidual: 0, converged: true };
   }
-  // Scale to unit size so tolerances are dimensionless; the minimiser is unchanged.
+  // Tolerances are relative to the problem's size s (the minimiser does not depend on it); the
+  // matrices are not copied: allocation per solve matters in the ADH outer loop.
   let s = 0;
   for (let i = 0; i < n; i++) s = Math.max(s, Math.abs(H[i * n + i]), Math.abs(g[i]));
   if (!(s > 0) || !Number.isFinite(s)) s = 1;
-  const h = new Float64Array(n * n);
-  const b = new Float64Array(n);
-  for (let i = 0; i < n * n; i++) h[i] = H[i] / s;
-  for (let i = 0; i < n; i++) b[i] = g[i] / s;
+  const h = H;
+  const b = g;
+  const absTol = tol * s;
 
-  // Start at the best vertex e_j (objective ½h_jj − b_j).
+  // Start at the best vertex e_j (objective ½h_jj − b_j), or at the warm start's support.
   let best = 0;
   for (let j = 1; j < n; j++) if (0.5 * h[j * n + j] - b[j] < 0.5 * h[best * n + best] - b[best]) best = j;
   const w = new Float64Array(n);
-  w[best] = 1;
-  let passive: number[] = [best];
   const inP = new Uint8Array(n);
-  inP[best] = 1;
+  let passive: number[] = [];
+  const ws = opts.warmStart;
+  if (ws && ws.length === n) {
+    for (let j = 0; j < n; j++) {
+      if (ws[j] > 0) {
+        w[j] = ws[j];
+        passive.push(j);
+        inP[j] = 1;
+      }
+    }
+    renormalise(w, passive);
+  }
+  if (passive.length === 0) {
+    w.fill(0);
+    w[best] = 1;
+    passive = [best];
+    inP[best] = 1;
+  }
   const r = new Float64Array(n);
   let iterations = 0;
   const blocked = new Uint8Array(n);
+  // A warm start is not optimal on its support for this problem: descend on it first.
+  let k = passive.length > 1 ? passive[passive.length - 1] : -1;
+  let warm = passive.length > 1;
 
   const gradient = () => {
     for (let i = 0; i < n; i++) {
@@ -81,36 +104,50 @@ export function solveSimplexQp(
   };
 
   outer: while (iterations < maxIter) {
-    gradient();
-    let mu = 0;
-    for (const j of passive) mu += w[j] * r[j];
-    let k = -1;
-    let most = -tol;
-    for (let i = 0; i < n; i++) {
-      if (inP[i] || blocked[i]) continue;
-      const d = r[i] - mu;
-      if (d < most) {
-        most = d;
-        k = i;
+    if (warm) {
+      warm = false;
+    } else {
+      gradient();
+      let mu = 0;
+      for (const j of passive) mu += w[j] * r[j];
+      k = -1;
+      let most = -absTol;
+      for (let i = 0; i < n; i++) {
+        if (inP[i] || blocked[i]) continue;
+        const d = r[i] - mu;
+        if (d < most) {
+          most = d;
+          k = i;
+        }
       }
+      if (k < 0) break;
+      passive.push(k);
+      inP[k] = 1;
     }
-    if (k < 0) break;
-    passive.push(k);
-    inP[k] = 1;
     // Inner loop: solve on P; step back to the boundary while the solution is infeasible.
     for (;;) {
       iterations++;
       if (iterations > maxIter) break outer;
       const z = solveEquality(h, b, n, passive);
       if (z === null) {
-        // Singular subproblem (affinely dependent support): undo k and do not retry it until
-        // the support changes. Guarantees termination.
-        passive = passive.filter((j) => j !== k);
-        inP[k] = 0;
-        w[k] = 0;
-        blocked[k] = 1;
+        if (k >= 0 && w[k] === 0) {
+          // Singular subproblem after adding k (affinely dependent support): undo k and do not
+          // retry it until the support changes. Guarantees termination.
+          passive = passive.filter((j) => j !== k);
+          inP[k] = 0;
+          blocked[k] = 1;
+          renormalise(w, passive);
+          continue outer;
+        }
+        // A warm-start support that is singular for this problem: shrink it and retry.
+        let jmin = passive[0];
+        for (const j of passive) if (w[j] < w[jmin]) jmin = j;
+        passive = passive.filter((j) => j !== jmin);
+        inP[jmin] = 0;
+        w[jmin] = 0;
         renormalise(w, passive);
-        continue outer;
+        if (passive.length <= 1) continue outer;
+        continue;
       }
       let feasible = true;
       for (let q = 0; q < passive.length; q++) if (!(z[q] > 0)) feasible = false;
@@ -153,12 +190,11 @@ export function solveSimplexQp(
     }
   }
   renormalise(w, passive);
-  const kktResidual = kkt(h, b, n, w);
+  const kktResidual = kkt(h, b, n, w) / s;
   let objective = 0;
-  for (let i = 0; i < n; i++) {
-    if (w[i] === 0) continue;
+  for (const i of passive) {
     let hw = 0;
-    for (let j = 0; j < n; j++) hw += H[i * n + j] * w[j];
+    for (const j of passive) hw += H[i * n + j] * w[j];
     objective += w[i] * (0.5 * hw - g[i]);
   }
   return { w, objective, iterations, kktResidual, converged: kktResidual <= Math.max(tol * 10, 1e-8) };
@@ -176,20 +212,23 @@ function renormalise(w: Float64Array, passive: number[]): void {
  * Also counts infeasibility (negative weights, Σw ≠ 1).
  */
 export function kkt(h: Float64Array, b: Float64Array, n: number, w: Float64Array): number {
+  const support: number[] = [];
+  let sum = 0;
+  let neg = 0;
+  for (let j = 0; j < n; j++) {
+    if (w[j] !== 0) support.push(j);
+    sum += w[j];
+    neg = Math.max(neg, -w[j]);
+  }
   const r = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let acc = -b[i];
-    for (let j = 0; j < n; j++) if (w[j] !== 0) acc += h[i * n + j] * w[j];
+    const row = i * n;
+    for (const j of support) acc += h[row + j] * w[j];
     r[i] = acc;
   }
   let mu = 0;
-  let sum = 0;
-  let neg = 0;
-  for (let i = 0; i < n; i++) {
-    mu += w[i] * r[i];
-    sum += w[i];
-    neg = Math.max(neg, -w[i]);
-  }
+  for (const j of support) mu += w[j] * r[j];
   let res = Math.max(Math.abs(sum - 1), neg);
   for (let i = 0; i < n; i++) {
     res = Math.max(res, w[i] > 0 ? Math.abs(r[i] - mu) : Math.max(0, mu - r[i]));
@@ -208,15 +247,17 @@ function solveEquality(h: Float64Array, b: Float64Array, n: number, P: number[])
   const a = new Float64Array(m * (m + 1));
   const c = m + 1;
   let scale = 0;
+  for (let p = 0; p < k; p++) scale = Math.max(scale, Math.abs(h[P[p] * n + P[p]]));
+  if (!(scale > 0)) scale = 1;
+  // The border (the Σz = 1 row and column) is scaled like H so pivoting sees balanced rows.
   for (let p = 0; p < k; p++) {
     for (let q = 0; q < k; q++) a[p * c + q] = h[P[p] * n + P[q]];
-    a[p * c + k] = 1;
+    a[p * c + k] = scale;
     a[p * c + m] = b[P[p]];
-    scale = Math.max(scale, Math.abs(h[P[p] * n + P[p]]));
   }
-  for (let q = 0; q < k; q++) a[k * c + q] = 1;
-  a[k * c + m] = 1;
-  const eps = 1e-13 * Math.max(scale, 1);
+  for (let q = 0; q < k; q++) a[k * c + q] = scale;
+  a[k * c + m] = scale;
+  const eps = 1e-13 * scale;
   for (let col = 0; col < m; col++) {
     let piv = col;
     for (let row = col + 1; row < m; row++)
