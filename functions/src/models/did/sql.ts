@@ -312,13 +312,34 @@ export function withinMomentsQuery(ctx: QueryContext, design: Design, withMeatPr
   const p = design.regressors.length;
   const f = ctx.dialect.toFloat;
   const xs = Array.from({ length: p }, (_, j) => j);
-  const tm =
-    `tm AS (SELECT t, AVG(y) AS ty${xs.map((j) => `, AVG(${x(j)}) AS tx_${j}`).join("")}, ` +
-    `${f("COUNT(*)")} AS nt, ROW_NUMBER() OVER (ORDER BY t) - 1 AS ti FROM d GROUP BY t)`;
+  const params: Record<string, SqlValue> = { ...ctx.params };
+  // Time means: from the described cells when every regressor is the treatment dummy d (no
+  // covariates), so the rows are read once; else from a T-row aggregate over the design rows.
+  const fromCells = timeMeansFromCells(ctx, design);
+  let tm: string;
+  let dCte = designCte(design);
+  if (fromCells) {
+    const rows = fromCells.map((r, i) => {
+      const cols = [r.t, r.ty, ...r.tx, r.nt, i].map((v, c) => {
+        params[`did_tm_${i}_${c}`] = v;
+        return f(ctx.dialect.param(`did_tm_${i}_${c}`));
+      });
+      return `(${cols.join(", ")})`;
+    });
+    tm = `tm0 AS (SELECT * FROM (VALUES ${rows.join(", ")}) AS v(t, ty${xs.map((j) => `, tx_${j}`).join("")}, nt, ti))`;
+  } else {
+    tm =
+      `tm0 AS (SELECT t, AVG(y) AS ty${xs.map((j) => `, AVG(${x(j)}) AS tx_${j}`).join("")}, ` +
+      `${f("COUNT(*)")} AS nt, ROW_NUMBER() OVER (ORDER BY t) - 1 AS ti FROM d GROUP BY t)`;
+    // d feeds both the time means and the per-unit sums: materialise it once.
+    dCte = dCte.replace(/^d AS \(/, "d AS MATERIALIZED (");
+  }
+  // The period's bit, computed once per period (T rows), not per row: shifting per row ran in HUGEINT.
+  tm += `,\ntm AS (SELECT *, CAST(CAST(1 AS UBIGINT) << CAST(ti AS INTEGER) AS UBIGINT) AS bit FROM tm0)`;
   const xd = (j: number) => `(d.${x(j)} - tm.tx_${j})`;
   const yd = `(d.y - tm.ty)`;
   const pu =
-    `pu AS (SELECT d.u AS u, ${f("COUNT(*)")} AS c, BIT_OR(CAST(1 AS UBIGINT) << CAST(tm.ti AS INTEGER)) AS mask, ` +
+    `pu AS (SELECT d.u AS u, ${f("COUNT(*)")} AS c, BIT_OR(tm.bit) AS mask, ` +
     `SUM(${yd}) AS sy, SUM(${yd} * ${yd}) AS syy` +
     xs.map((j) => `, SUM(${xd(j)}) AS sx_${j}, SUM(${xd(j)} * ${yd}) AS sxy_${j}`).join("") +
     xs
@@ -357,9 +378,32 @@ export function withinMomentsQuery(ctx: QueryContext, design: Design, withMeatPr
   }
   return {
     label: "did_within_moments",
-    params: ctx.params,
-    sql:
-      withClause(ctx, designCte(design).replace(/^d AS \(/, "d AS MATERIALIZED ("), tm, pu, pw) +
-      `SELECT ${sums.join(", ")} FROM pw`,
+    params,
+    sql: withClause(ctx, dCte, tm, pu, pw) + `SELECT ${sums.join(", ")} FROM pw`,
   };
+}
+
+/**
+ * Per period t (ascending): rows n_t, mean outcome and the mean of each regressor, from the
+ * described cells, when every regressor is the treatment dummy `d` (d = 1 exactly in the treated ×
+ * post cells, for common and staggered timing alike). Undefined otherwise.
+ */
+export function timeMeansFromCells(
+  ctx: QueryContext,
+  design: Design,
+): { t: number; nt: number; ty: number; tx: number[] }[] | undefined {
+  const cells = ctx.described?.cells;
+  if (!cells || design.filter || !design.regressors.every((r) => r.expr === "d")) return undefined;
+  const byT = new Map<number, { n: number; sy: number; nd: number }>();
+  for (const c of cells) {
+    if (c.t === null) return undefined;
+    const a = byT.get(c.t) ?? { n: 0, sy: 0, nd: 0 };
+    a.n += c.n;
+    a.sy += c.sy;
+    if (c.tr === 1 && c.post === 1) a.nd += c.n;
+    byT.set(c.t, a);
+  }
+  return [...byT]
+    .sort((a, b) => a[0] - b[0])
+    .map(([t, a]) => ({ t, nt: a.n, ty: a.sy / a.n, tx: design.regressors.map(() => a.nd / a.n) }));
 }
