@@ -66,7 +66,11 @@ export async function benchAttribution(): Promise<void> {
                      (SELECT SUM(conversions) FROM bench_journeys) AS c, (SELECT COUNT(*) FROM bench_touch) AS t`,
       })
     ).rows[0];
-    console.log(`machine: ${cpus().length} CPU(s), load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+    console.log(
+      `machine: ${cpus().length} CPU(s), load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")}`,
+    );
     console.log(
       `attribution bench: ${Number(sizes.j).toLocaleString("en-US")} journeys (${Number(sizes.t).toLocaleString("en-US")} touches, ` +
         `${Number(sizes.c).toLocaleString("en-US")} conversions), ${Number(sizes.p).toLocaleString("en-US")} distinct paths; ` +
@@ -155,7 +159,8 @@ export async function benchAttribution(): Promise<void> {
         const total = performance.now() - t0;
         const peak = mem.stop();
         const timing = out.diagnostics.timing_ms as { warehouse: number; compute: number };
-        const markov = out.diagnostics.markov as { removal_effects: { channel: string; removal_effect: number }[] } | undefined;
+        const markov = out.diagnostics.markov as
+          { removal_effects: { channel: string; removal_effect: number }[] } | undefined;
         console.log(`\n${c.name}${rep === 0 ? " (cold)" : " (warm)"}`);
         console.log(
           `  request->result ${total.toFixed(0)} ms = warehouse ${timing.warehouse.toFixed(0)} ms (queries run concurrently; ` +
@@ -175,7 +180,13 @@ export async function benchAttribution(): Promise<void> {
 
     // Whole CLI run on the aggregated file, in a fresh process (Node start, DuckDB open, CSV load, run, print).
     const ts = __filename.endsWith(".ts");
-    const cmd = join(__dirname, "..", "cli", "commands", ts ? "analyze-attribution.ts" : "analyze-attribution.js");
+    const cmd = join(
+      __dirname,
+      "..",
+      "cli",
+      "commands",
+      ts ? "analyze-attribution.ts" : "analyze-attribution.js",
+    );
     const script =
       `require(${JSON.stringify(cmd)}).analyzeAttribution(["--data", ${JSON.stringify(csv)}, "--path", "path", ` +
       `"--conversions", "total_conversions", "--value", "total_conversion_value", "--nulls", "total_null", "--json"])` +

@@ -8,7 +8,12 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { ResultEnvelope } from "../../contracts/result";
 import { HttpError } from "../../http/errors";
-import { attributionModel, ATTRIBUTION_MODELS, loadPathsCsv, splitPathColumns } from "../../models/attribution";
+import {
+  attributionModel,
+  ATTRIBUTION_MODELS,
+  loadPathsCsv,
+  splitPathColumns,
+} from "../../models/attribution";
 import { ModelFailure, type Model } from "../../models/model";
 import { createRegistry } from "../../models/registry";
 import { LocalRunError, runModelLocally } from "../../runs/local-runner";
@@ -100,12 +105,18 @@ export async function analyzeAttribution(argv: string[]): Promise<number> {
         ...(values.order ? { order: numberFlag("order", values.order) } : {}),
         collapse_repeats: values["collapse-repeats"],
       },
-      ...(values["half-life"] ? { time_decay: { half_life_days: numberFlag("half-life", values["half-life"]) } } : {}),
+      ...(values["half-life"]
+        ? { time_decay: { half_life_days: numberFlag("half-life", values["half-life"]) } }
+        : {}),
       ...(values["position-first"] || values["position-last"]
         ? {
             position: {
-              ...(values["position-first"] ? { first: numberFlag("position-first", values["position-first"]) } : {}),
-              ...(values["position-last"] ? { last: numberFlag("position-last", values["position-last"]) } : {}),
+              ...(values["position-first"]
+                ? { first: numberFlag("position-first", values["position-first"]) }
+                : {}),
+              ...(values["position-last"]
+                ? { last: numberFlag("position-last", values["position-last"]) }
+                : {}),
             },
           }
         : {}),
@@ -140,7 +151,9 @@ function parseModels(raw: string | undefined): string[] | undefined {
   const known = new Set<string>(ATTRIBUTION_MODELS);
   const bad = list.filter((m) => !known.has(m));
   if (bad.length > 0 || list.length === 0) {
-    throw new CliError(`--models: unknown model(s) ${bad.join(", ")}; choose from all, ${ATTRIBUTION_MODELS.join(", ")}`);
+    throw new CliError(
+      `--models: unknown model(s) ${bad.join(", ")}; choose from all, ${ATTRIBUTION_MODELS.join(", ")}`,
+    );
   }
   return list;
 }
@@ -152,7 +165,10 @@ function numberFlag(name: string, raw: string): number {
 }
 
 function printReadable(r: ResultEnvelope): void {
-  const totals = (r.diagnostics.totals ?? {}) as { attributable_conversions?: number; attributable_value?: number | null };
+  const totals = (r.diagnostics.totals ?? {}) as {
+    attributable_conversions?: number;
+    attributable_value?: number | null;
+  };
   console.log(
     `${r.model} ${r.model_version}: ${r.n_obs.toLocaleString("en-US")} paths, ` +
       `${formatNumber(totals.attributable_conversions ?? 0)} conversions` +
@@ -163,7 +179,8 @@ function printReadable(r: ResultEnvelope): void {
   const channels = [...new Set(r.estimates.map((e) => e.term))];
   const rows = channels.map((ch) => {
     const row: Record<string, unknown> = { channel: ch };
-    for (const m of models) row[m] = r.estimates.find((e) => e.term === ch && e.model === m)?.estimate ?? null;
+    for (const m of models)
+      row[m] = r.estimates.find((e) => e.term === ch && e.model === m)?.estimate ?? null;
     return row;
   });
   console.log("attributed conversions");

@@ -77,7 +77,8 @@ export function transitionMatrix(chain: BuiltChain): TransitionMatrix {
   for (let s = 0; s < n; s++) startTotal += input.start[s];
   const t: TransitionMatrix["transitions"] = [];
   for (let s = 0; s < n; s++) {
-    if (input.start[s] > 0) t.push({ from: "(start)", to: labels[s], probability: input.start[s] / startTotal });
+    if (input.start[s] > 0)
+      t.push({ from: "(start)", to: labels[s], probability: input.start[s] / startTotal });
   }
   const byFrom = new Map<number, { to: number; w: number }[]>();
   for (const e of input.edges) {
@@ -90,7 +91,8 @@ export function transitionMatrix(chain: BuiltChain): TransitionMatrix {
     for (const e of (byFrom.get(s) ?? []).sort((a, b) => a.to - b.to)) {
       t.push({ from: labels[s], to: labels[e.to], probability: e.w / out[s] });
     }
-    if (input.conv[s] > 0) t.push({ from: labels[s], to: "(conversion)", probability: input.conv[s] / out[s] });
+    if (input.conv[s] > 0)
+      t.push({ from: labels[s], to: "(conversion)", probability: input.conv[s] / out[s] });
     if (input.nulls[s] > 0) t.push({ from: labels[s], to: "(null)", probability: input.nulls[s] / out[s] });
   }
   return { states: labels, transitions: t };

@@ -61,8 +61,9 @@ export async function loadPathsCsv(
     sql: `SELECT column_name FROM information_schema.columns WHERE table_name = ${d.param("t")} ORDER BY ordinal_position`,
     params: { t: opts.table },
   });
-  const [c] = (await warehouse.query({ label: "attribution_csv_count", sql: `SELECT COUNT(*) AS n FROM ${table}` }))
-    .rows;
+  const [c] = (
+    await warehouse.query({ label: "attribution_csv_count", sql: `SELECT COUNT(*) AS n FROM ${table}` })
+  ).rows;
   return {
     table: opts.table,
     rows: Number(c.n),
@@ -83,7 +84,8 @@ export async function splitPathColumns(
   const q = d.quoteIdent;
   const L = listSql(d);
   const repl = [`${L.splitTrim(`CAST(${q(opts.path)} AS VARCHAR)`, "sep")} AS ${q(opts.path)}`];
-  if (opts.times) repl.push(`${L.splitDoubles(`CAST(${q(opts.times)} AS VARCHAR)`, "sep")} AS ${q(opts.times)}`);
+  if (opts.times)
+    repl.push(`${L.splitDoubles(`CAST(${q(opts.times)} AS VARCHAR)`, "sep")} AS ${q(opts.times)}`);
   try {
     await warehouse.query({
       label: "attribution_csv_split",
@@ -91,6 +93,9 @@ export async function splitPathColumns(
       params: { sep: opts.separator },
     });
   } catch (e) {
-    throw new ModelFailure("invalid_params", `could not split the path column: ${e instanceof Error ? e.message : String(e)}`);
+    throw new ModelFailure(
+      "invalid_params",
+      `could not split the path column: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
 }

@@ -72,7 +72,10 @@ export async function runAttribution(ctx: ModelContext<AttributionParams>): Prom
     const kq = columnKindsQuery(p.source, d);
     const [kr] = kq ? await timed<Record<string, unknown>>(kq) : [];
     const isList = (t: unknown) => typeof t === "string" && t.endsWith("[]");
-    j = tableJourneys(p.source, d, { pathIsList: isList(kr?.path_type), timesIsList: isList(kr?.times_type) });
+    j = tableJourneys(p.source, d, {
+      pathIsList: isList(kr?.path_type),
+      timesIsList: isList(kr?.times_type),
+    });
   } else {
     j = eventsJourneys(p.source, d, ctx.workspaceId);
   }
@@ -248,8 +251,16 @@ export async function runAttribution(ctx: ModelContext<AttributionParams>): Prom
   for (const m of models) {
     const byCh = perModel.get(m) ?? new Map<string, { c: number; v: number }>();
     const rows = channels.map((ch) => ({ ch, ...(byCh.get(ch) ?? { c: 0, v: 0 }) }));
-    const rc = reconcile(inputConv, rows.map((r) => r.c));
-    const rv = j.hasValue ? reconcile(inputVal, rows.map((r) => r.v)) : null;
+    const rc = reconcile(
+      inputConv,
+      rows.map((r) => r.c),
+    );
+    const rv = j.hasValue
+      ? reconcile(
+          inputVal,
+          rows.map((r) => r.v),
+        )
+      : null;
     reconciliation[m] = { conversions: rc, value: rv };
     for (const r of rows) {
       const rank = m === "shapley_ordered" ? byRank.get(r.ch) : undefined;
@@ -270,7 +281,8 @@ export async function runAttribution(ctx: ModelContext<AttributionParams>): Prom
   const allReconcile = Object.values(reconciliation).every(
     (r) => r.conversions.reconciles && (r.value?.reconciles ?? true),
   );
-  if (!allReconcile) warnings.push("Some model's per-channel totals do not add up to the input (see diagnostics).");
+  if (!allReconcile)
+    warnings.push("Some model's per-channel totals do not add up to the input (see diagnostics).");
   const computeMs = performance.now() - c0;
 
   return {

@@ -114,7 +114,8 @@ export function eventsJourneys(s: AttributionEventsSource, d: Dialect, workspace
     att_end_excl: `${nextDay(s.end)}T00:00:00Z`,
     att_lookback_s: s.lookback_days * DAY_SECONDS,
   };
-  const ts = (name: string) => (d.name === "duckdb" ? `CAST(${p(name)} AS TIMESTAMPTZ)` : `TIMESTAMP(${p(name)})`);
+  const ts = (name: string) =>
+    d.name === "duckdb" ? `CAST(${p(name)} AS TIMESTAMPTZ)` : `TIMESTAMP(${p(name)})`;
   const excl = s.exclude.map((v, i) => {
     params[`att_ex_${i}`] = v;
     return p(`att_ex_${i}`);

@@ -52,7 +52,9 @@ export const eventsSourceSchema = z.object({
   /** "session": one touch per session (its first event); "event": every event (not the conversion). */
   touchpoint: z.enum(["session", "event"]).default("session"),
   /** The column that names a touch. */
-  dimension: z.enum(["channel", "campaign", "source", "medium", "utm_source", "utm_campaign"]).default("channel"),
+  dimension: z
+    .enum(["channel", "campaign", "source", "medium", "utm_source", "utm_campaign"])
+    .default("channel"),
   /** Touch values left out of journeys, e.g. ["direct"]. */
   exclude: z.array(z.string()).max(100).default([]),
   /** Journeys that did not convert (Markov's (null) transitions). */
@@ -63,7 +65,10 @@ export type AttributionEventsSource = z.infer<typeof eventsSourceSchema>;
 export const attributionParamsSchema = z
   .object({
     source: z.discriminatedUnion("kind", [tableSourceSchema, eventsSourceSchema]),
-    models: z.array(z.enum(ATTRIBUTION_MODELS)).min(1).default([...ATTRIBUTION_MODELS]),
+    models: z
+      .array(z.enum(ATTRIBUTION_MODELS))
+      .min(1)
+      .default([...ATTRIBUTION_MODELS]),
     time_decay: z
       .object({ half_life_days: z.number().gt(0).max(3650).default(7) })
       .default({ half_life_days: 7 }),

@@ -112,7 +112,8 @@ export function transitionsQuery(j: JourneySql, d: Dialect, order: number, colla
   const window = Array.from({ length: order + 1 }, (_, x) =>
     x === order ? "ch AS c_" + x : `${L.atOrNull("cp", `i - ${order - x}`)} AS c_${x}`,
   );
-  const selfLoop = collapse && order === 1 ? `CASE WHEN c_0 = c_1 THEN 0.0 ELSE conv + nulls END` : "conv + nulls";
+  const selfLoop =
+    collapse && order === 1 ? `CASE WHEN c_0 = c_1 THEN 0.0 ELSE conv + nulls END` : "conv + nulls";
   const cs = Array.from({ length: order + 1 }, (_, x) => `c_${x}`).join(", ");
   return {
     label: "attribution_transitions",

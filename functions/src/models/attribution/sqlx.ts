@@ -45,7 +45,10 @@ export function listSql(d: Dialect): ListSql {
         `list_transform(list_filter(list_transform(string_split(${e}, ${d.param(s)}), x -> trim(x)), x -> x <> ''), x -> TRY_CAST(x AS DOUBLE))`,
       len: (l) => `len(${l})`,
       at: (l, i) => `${l}[${i}]`,
-      unnest: (l, e, p) => ({ select: `unnest(${l}) AS ${e}, generate_subscripts(${l}, 1) AS ${p}`, from: "" }),
+      unnest: (l, e, p) => ({
+        select: `unnest(${l}) AS ${e}, generate_subscripts(${l}, 1) AS ${p}`,
+        from: "",
+      }),
       atOrNull: (l, i) => `CASE WHEN ${i} >= 1 THEN ${l}[${i}] END`,
       firstAt: (l, x, i) => `list_position(${l}, ${x}) = ${i}`,
       distinctOrdered: (l) => `list_filter(${l}, (x, i) -> list_position(${l}, x) = i)`,
@@ -63,12 +66,17 @@ export function listSql(d: Dialect): ListSql {
       `ARRAY(SELECT SAFE_CAST(TRIM(x) AS FLOAT64) FROM UNNEST(SPLIT(${e}, ${d.param(s)})) AS x WITH OFFSET o WHERE TRIM(x) <> '' ORDER BY o)`,
     len: (l) => `ARRAY_LENGTH(${l})`,
     at: (l, i) => `${l}[ORDINAL(${i})]`,
-    unnest: (l, e, p) => ({ select: `${e}, ${p}_0 + 1 AS ${p}`, from: ` CROSS JOIN UNNEST(${l}) AS ${e} WITH OFFSET ${p}_0` }),
+    unnest: (l, e, p) => ({
+      select: `${e}, ${p}_0 + 1 AS ${p}`,
+      from: ` CROSS JOIN UNNEST(${l}) AS ${e} WITH OFFSET ${p}_0`,
+    }),
     atOrNull: (l, i) => `CASE WHEN ${i} >= 1 THEN ${l}[ORDINAL(${i})] END`,
-    firstAt: (l, x, i) => `NOT EXISTS(SELECT 1 FROM UNNEST(${l}) AS y WITH OFFSET o WHERE o < ${i} - 1 AND y = ${x})`,
+    firstAt: (l, x, i) =>
+      `NOT EXISTS(SELECT 1 FROM UNNEST(${l}) AS y WITH OFFSET o WHERE o < ${i} - 1 AND y = ${x})`,
     distinctOrdered: (l) =>
       `ARRAY(SELECT x FROM UNNEST(${l}) AS x WITH OFFSET o WHERE NOT EXISTS(SELECT 1 FROM UNNEST(${l}) AS y WITH OFFSET o2 WHERE o2 < o AND y = x) ORDER BY o)`,
-    positionOf: (l, x) => `COALESCE((SELECT MIN(o) + 1 FROM UNNEST(${l}) AS y WITH OFFSET o WHERE y = ${x}), 0)`,
+    positionOf: (l, x) =>
+      `COALESCE((SELECT MIN(o) + 1 FROM UNNEST(${l}) AS y WITH OFFSET o WHERE y = ${x}), 0)`,
     collapse: (l) =>
       `ARRAY(SELECT y FROM UNNEST(${l}) AS y WITH OFFSET o WHERE o = 0 OR y <> ${l}[OFFSET(o - 1)] ORDER BY o)`,
     decaySum: (l, h) => `(SELECT SUM(POW(2.0, -a / ${h})) FROM UNNEST(${l}) AS a)`,

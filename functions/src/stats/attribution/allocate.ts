@@ -23,5 +23,9 @@ export function reconcile(input: number, parts: readonly number[]): Reconciliati
     sum = t;
   }
   const attributed = sum + comp;
-  return { input, attributed, reconciles: Math.abs(attributed - input) <= 1e-9 * Math.max(1, Math.abs(input)) };
+  return {
+    input,
+    attributed,
+    reconciles: Math.abs(attributed - input) <= 1e-9 * Math.max(1, Math.abs(input)),
+  };
 }
