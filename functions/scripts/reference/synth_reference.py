@@ -31,9 +31,13 @@ Conventions
     early and REPORTS SUCCESS at an objective of 75.25 against the optimum 52.13, with weights
     off by 0.23 -- the "solver that stops early" trap. On the well-posed random problems SLSQP
     and NNLS agree to ~1e-9.
-  * Placebo-in-space: every state as the treated unit with the other 38 as donors (the
-    treated unit is dropped from the placebo donor pools, so for California each placebo uses
-    the 37 other donors); statistic post/pre RMSPE ratio; p = rank / 39 with rank 1 the largest.
+  * Placebo-in-space (Firpo & Possebom 2018 form): every donor state as the treated unit with ALL
+    38 other states -- California included -- as its donors; statistic post/pre RMSPE ratio;
+    p = rank / 39 with rank 1 the largest. Interval: H0 "effect tau in every post year" is
+    tested by subtracting tau from California's post outcomes and recomputing every placebo's
+    gaps with its (pre-period) weights; p(tau) on a grid of step 0.01 over [-150, 100], the hull
+    of the accepted points refined by bisection at both ends (brute force, independent of the
+    closed-form quadratics in src/stats/synth/placebo.ts).
   * Conformal (Chernozhukov, Wuthrich & Zhu 2021, JASA 116:1849): H0 theta_t = tau for all post t;
     the treated post outcomes minus tau are refit by outcome-only SC on ALL 31 periods; residuals
     u; S(u) = sum_{post} |u_t| / sqrt(T1) (q = 1); moving-block (cyclic) permutations, all T of them;
@@ -224,18 +228,48 @@ def main():
         "post_rmspe": post_rmspe,
         "att": float(np.mean(gaps[T0:])),
     }
-    # 3. placebo-in-space (outcome-only)
+    # 3. placebo-in-space (outcome-only), pools include California
     ratios = {}
+    pw = {}
     for i in range(len(states)):
         if i == ci:
             ratios[states[i]] = post_rmspe / pre_rmspe
             continue
-        d = [j for j in donors if j != i]
+        d = [j for j in range(len(states)) if j != i]
         wi, _ = sc(Y[d, :T0].T, Y[i, :T0])
+        pw[i] = (d, wi)
         g = Y[i] - Y[d].T @ wi
         ratios[states[i]] = float(np.sqrt(np.mean(g[T0:] ** 2)) / np.sqrt(np.mean(g[:T0] ** 2)))
-    rank = 1 + sum(1 for s, r in ratios.items() if s != "California" and r >= ratios["California"])
-    out["prop99_placebo"] = {"ratios": ratios, "rank": rank, "p_value": rank / len(states)}
+    rank = 1 + sum(1 for s_, r in ratios.items() if s_ != "California" and r >= ratios["California"])
+
+    def placebo_p(tau):
+        Ya = Y.copy()
+        Ya[ci, T0:] -= tau
+        g1 = Ya[ci] - Y[donors].T @ w
+        r1 = np.sqrt(np.mean(g1[T0:] ** 2)) / np.sqrt(np.mean(g1[:T0] ** 2))
+        cnt = 0
+        for i, (d, wi) in pw.items():
+            g = Ya[i] - Ya[d].T @ wi
+            r = np.sqrt(np.mean(g[T0:] ** 2)) / np.sqrt(np.mean(g[:T0] ** 2))
+            cnt += r >= r1 - 1e-12 * max(r1, 1)
+        return (1 + cnt) / len(states)
+
+    alpha_pl = 0.05
+    grid = np.arange(-150, 100, 0.01)
+    acc = [t for t in grid if placebo_p(t) > alpha_pl]
+
+    def bis(a, b):
+        for _ in range(60):
+            m = (a + b) / 2
+            if placebo_p(m) > alpha_pl:
+                a = m
+            else:
+                b = m
+        return (a + b) / 2
+
+    pl_lo, pl_hi = bis(min(acc), min(acc) - 0.01), bis(max(acc), max(acc) + 0.01)
+    out["prop99_placebo"] = {"ratios": ratios, "rank": rank, "p_value": rank / len(states),
+                             "alpha": alpha_pl, "ci": [pl_lo, pl_hi]}
     # 4. conformal (outcome-only on all periods), alpha = 0.1
     Y0 = Y[donors].T
     y1 = Y[ci].copy()
@@ -252,7 +286,7 @@ def main():
         json.dump(out, fh, indent=1)
     print("California outcome-only weights:", {k: round(v, 4) for k, v in out["prop99_outcome"]["weights"].items() if v > 1e-4})
     print("kkt", kkt, "max |slsqp - nnls|", float(np.abs(w - w2).max()), "obj", f(w), f(w2), "pre_rmspe", pre_rmspe)
-    print("placebo rank", rank, "conformal p", p0, "ci", lo, hi)
+    print("placebo rank", rank, "ci", pl_lo, pl_hi, "conformal p", p0, "ci", lo, hi)
     for p in problems:
         print("random", p["kkt"], p["max_diff_slsqp_nnls"])
 

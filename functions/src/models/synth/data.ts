@@ -199,7 +199,11 @@ export function validatePanel(panel: RawPanel, p: SynthParams): SynthData {
     const s = (panel.vars.get(pr.variable) as Map<string, Float64Array>).get(u) as Float64Array;
     let sum = 0;
     let n = 0;
-    for (let t = pr.from; t <= pr.to; t++) if (!Number.isNaN(s[t])) ((sum += s[t]), n++);
+    for (let t = pr.from; t <= pr.to; t++) {
+      if (Number.isNaN(s[t])) continue;
+      sum += s[t];
+      n++;
+    }
     return n > 0 ? sum / n : NaN;
   };
   const treatedX = p.treated_units.map((u) =>

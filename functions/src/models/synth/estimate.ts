@@ -115,11 +115,15 @@ export function estimateSynth(data: SynthData, p: SynthParams): ModelOutput {
     const run = placeboRun(p.method, donorY, t0, {
       adh,
       lambda: fits[0].lambda?.lambda,
+      treated: series,
+      treatedX: perUnit ? adhPerUnit?.map((a) => a.x1) : adh ? [adh.x1] : undefined,
     });
     const ok = run.qp.map((q) => q.converged);
     const bad = ok.filter((x) => !x).length;
     if (bad > 0) warnings.push(`${bad} placebo fit(s) did not converge and were left out`);
-    const placebos = run.gaps.flatMap((g, i) => (ok[i] ? [{ unit: donors[i], gaps: g }] : []));
+    const placebos = run.gaps.flatMap((g, i) =>
+      ok[i] ? [{ unit: donors[i], gaps: g, treatedWeight: run.treatedWeight[i] }] : [],
+    );
     if (placebos.length < Math.ceil(1 / alpha) - 1) {
       warnings.push(
         `${placebos.length} placebos: the smallest attainable p-value is 1/${placebos.length + 1} = ${(1 / (placebos.length + 1)).toFixed(3)}, so no effect can be significant at alpha ${alpha}`,

@@ -83,35 +83,44 @@ export function fitSeries(
 export interface PlaceboRun {
   gaps: Float64Array[];
   qp: QpReport[];
+  /** Each placebo's total weight on the treated series (for the exact test inversion). */
+  treatedWeight: number[];
 }
 
 /**
- * Every donor as if treated, the others as its donors (the real treated units never enter a
- * placebo's pool). Outcome-only uses the shared-Gram fast path; augmented reuses the treated
- * fit's λ; ADH reruns the nested optimisation for each placebo, with the predictor scaling of the
- * main fit.
+ * Every donor as if treated, with all other units — the treated series included — as its pool
+ * (see stats/synth/placebo.ts for why). Outcome-only uses the shared-Gram fast path; augmented
+ * reuses the treated fit's λ; ADH reruns the nested optimisation for each placebo, with the
+ * predictor scaling of the main fit.
  */
 export function placeboRun(
   method: Method,
   donors: Float64Array[],
   t0: number,
-  opts: { adh?: AdhData; lambda?: number },
+  opts: { adh?: AdhData; lambda?: number; treated: Float64Array[]; treatedX?: number[][] },
 ): PlaceboRun {
-  if (method === "outcome") return outcomePlaceboGaps(donors, t0);
+  const J = donors.length;
+  const pool = [...donors, ...opts.treated];
+  if (method === "outcome") return outcomePlaceboGaps(pool, t0, { targets: J, treatedFrom: J });
   const gaps: Float64Array[] = [];
   const qp: QpReport[] = [];
-  for (let i = 0; i < donors.length; i++) {
-    const others = donors.filter((_, j) => j !== i);
+  const treatedWeight: number[] = [];
+  for (let i = 0; i < J; i++) {
+    const others = pool.filter((_, j) => j !== i);
     let adh: AdhData | undefined;
     if (method === "adh") {
       const a = opts.adh as AdhData;
-      adh = { x0: a.x0.filter((_, j) => j !== i), x1: a.x0[i], scale: a.scale };
+      const rows = [...a.x0, ...(opts.treatedX ?? [a.x1])];
+      adh = { x0: rows.filter((_, j) => j !== i), x1: a.x0[i], scale: a.scale };
     }
     const fit = fitSeries(method, others, donors[i], t0, { adh, lambda: opts.lambda });
     gaps.push(fit.gaps);
     qp.push(fit.qp);
+    let tw = 0;
+    for (let j = J - 1; j < others.length; j++) tw += fit.weights[j];
+    treatedWeight.push(tw);
   }
-  return { gaps, qp };
+  return { gaps, qp, treatedWeight };
 }
 
 /**

@@ -1,25 +1,27 @@
 /**
- * Placebo-in-space inference (Abadie, Diamond & Hainmueller 2010, §2.4 and §4): every donor is
- * in turn treated as if it had been treated, and the treated unit's post/pre RMSPE ratio is
- * ranked among all of them. p = rank / (J + 1), rank 1 the largest ratio (ties count against
- * the treated unit).
+ * Placebo-in-space inference (Abadie, Diamond & Hainmueller 2010, §2.4 and §4; as a permutation
+ * test with confidence sets: Firpo & Possebom 2018, J. Causal Inference 6(2)). Every donor is in
+ * turn treated as if it had been treated, with ALL other units — the real treated series
+ * included — as its donor pool, so under H0 every unit is fit from the same number of units and
+ * the ranks are exchangeable (excluding the treated unit from the placebo pools, as often done,
+ * gives the treated fit one donor more than every placebo and over-rejects: 0.13 at α = 0.1 in
+ * test/unit/stats/synth/size.test.ts's design). The statistic is the post/pre RMSPE ratio,
+ * p = rank / (J + 1), rank 1 the largest (ties count against the treated unit).
  *
- * The interval comes from the same procedure, by test inversion: under H0 "the effect is τ in
- * every post period" the treated unit's post gaps are g_t − τ while the pre fit and every
- * placebo are unchanged (placebos never use the treated unit), so
- *
- *   ratio(τ)² = (s² + (ḡ − τ)²) / pre²        (s² the population variance of the post gaps)
- *
- * and p(τ) > α  ⇔  at least m = ⌊α(J+1)⌋ placebo ratios are ≥ ratio(τ)  ⇔  ratio(τ) ≤ c, with c
- * the m-th largest placebo ratio. The accepted set is the interval ḡ ± √(c²·pre² − s²): the
- * p-value at τ = 0 and the interval agree by construction (0 ∈ CI ⇔ p(0) > α). With m = 0
- * (fewer than 1/α − 1 placebos) no τ can be rejected and the interval is unbounded; when
- * c²·pre² < s² even τ = ḡ is rejected (effects vary a lot over the post period) and the set is
- * empty.
+ * The interval comes from the same test, inverted exactly. Under H0 "the effect is τ in every
+ * post period" the treated post outcomes become y − τ. Weights depend on pre periods only, so
+ * every unit's post gaps move linearly: the treated unit's by −τ, placebo j's by +s_j·τ with s_j
+ * its total weight on the treated series. Each ratio² is then a quadratic in τ, p(τ) is
+ * piecewise constant between the roots of the pairwise differences, and the accepted set
+ * {τ : p(τ) > α} is computed exactly. It need not be an interval: the reported interval is its
+ * hull, except that it always agrees with p(0): widened to 0 when p(0) > α, cut at 0 (keeping
+ * the estimate's side) when p(0) ≤ α and 0 lies in a gap.
  */
 export interface PlaceboSeries {
   unit: string;
   gaps: Float64Array;
+  /** Total weight of the placebo's synthetic control on the treated series (0 if not in its pool). */
+  treatedWeight?: number;
 }
 
 export interface PlaceboResult {
@@ -32,12 +34,47 @@ export interface PlaceboResult {
   /** [lo, hi] for a constant effect; null when unbounded or empty (see `interval`). */
   ci: [number, number] | null;
   interval: "bounded" | "unbounded" | "empty";
+  widenedToZero?: boolean;
+  truncatedAtZero?: boolean;
 }
 
 export function rmspe(g: ArrayLike<number>, from: number, to: number): number {
   let s = 0;
   for (let t = from; t < to; t++) s += g[t] * g[t];
   return Math.sqrt(s / Math.max(to - from, 1));
+}
+
+/** ratio(τ)² = (m2 + 2cτ·m1 + c²τ²) / pre², as [quadratic, linear, constant] coefficients. */
+function ratioQuadratic(
+  g: Float64Array,
+  t0: number,
+  c: number,
+): { q: [number, number, number]; pre: number } {
+  const T = g.length;
+  const pre = rmspe(g, 0, t0);
+  let m1 = 0;
+  let m2 = 0;
+  for (let t = t0; t < T; t++) {
+    m1 += g[t];
+    m2 += g[t] * g[t];
+  }
+  m1 /= T - t0;
+  m2 /= T - t0;
+  const p2 = pre * pre;
+  return { q: [(c * c) / p2, (2 * c * m1) / p2, m2 / p2], pre };
+}
+
+const evalQ = (q: [number, number, number], x: number) => (q[0] * x + q[1]) * x + q[2];
+
+function roots(q: [number, number, number]): number[] {
+  const [a, b, c] = q;
+  const scale = Math.max(Math.abs(a), Math.abs(b), Math.abs(c), 1e-300);
+  if (Math.abs(a) <= 1e-14 * scale) return Math.abs(b) > 1e-14 * scale ? [-c / b] : [];
+  const d = b * b - 4 * a * c;
+  if (d < 0) return [];
+  const sq = Math.sqrt(d);
+  const r = -0.5 * (b + (b >= 0 ? sq : -sq));
+  return r === 0 ? [0] : [r / a, c / r];
 }
 
 export function placeboInference(
@@ -58,30 +95,72 @@ export function placeboInference(
   });
   const J = rows.length;
   const tieTol = 1e-12 * Math.max(ratio, 1);
-  const atLeast = rows.filter((r) => r.ratio >= ratio - tieTol).length;
-  const rank = 1 + atLeast;
+  const rank = 1 + rows.filter((r) => r.ratio >= ratio - tieTol).length;
   const pValue = rank / (J + 1);
+  const base = { ratio, preRmspe: pre, postRmspe: post, placebo: rows, rank, pValue };
 
-  const sorted = rows.map((r) => r.ratio).sort((a, b) => b - a);
   const m = Math.floor(alpha * (J + 1) + 1e-12);
-  let ci: [number, number] | null = null;
-  let interval: PlaceboResult["interval"] = "unbounded";
-  if (m >= 1 && Number.isFinite(sorted[m - 1])) {
-    const c = sorted[m - 1];
-    let mean = 0;
-    for (let t = t0; t < T; t++) mean += treatedGaps[t];
-    mean /= T - t0;
-    let s2 = 0;
-    for (let t = t0; t < T; t++) s2 += (treatedGaps[t] - mean) ** 2;
-    s2 /= T - t0;
-    const room = c * c * pre * pre - s2;
-    if (room >= 0) {
-      const half = Math.sqrt(room);
-      ci = [mean - half, mean + half];
-      interval = "bounded";
-    } else interval = "empty";
+  if (m < 1) return { ...base, ci: null, interval: "unbounded" };
+  if (!(pre > 0)) return { ...base, ci: null, interval: "unbounded" };
+  // D_j(τ) = ratio_j(τ)² − ratio_1(τ)²; accept τ iff #{j : D_j(τ) ≥ 0} ≥ m.
+  const treated = ratioQuadratic(treatedGaps, t0, -1).q;
+  const diffs: ([number, number, number] | "always")[] = placebos.map((p, j) => {
+    if (!(rows[j].pre_rmspe > 0)) return "always";
+    const q = ratioQuadratic(p.gaps, t0, p.treatedWeight ?? 0).q;
+    return [q[0] - treated[0], q[1] - treated[1], q[2] - treated[2]];
+  });
+  const count = (x: number) =>
+    diffs.reduce(
+      (n, d) => n + (d === "always" || evalQ(d, x) >= -1e-12 * Math.max(evalQ(treated, x), 1) ? 1 : 0),
+      0,
+    );
+  const accept = (x: number) => count(x) >= m;
+  const pts = [
+    ...new Set(diffs.flatMap((d) => (d === "always" ? [] : roots(d))).filter(Number.isFinite)),
+  ].sort((a, b) => a - b);
+  // Segments between consecutive breakpoints, plus the two unbounded ends.
+  const segs: [number, number][] = [];
+  if (pts.length === 0) segs.push([-Infinity, Infinity]);
+  else {
+    segs.push([-Infinity, pts[0]]);
+    for (let i = 0; i + 1 < pts.length; i++) segs.push([pts[i], pts[i + 1]]);
+    segs.push([pts[pts.length - 1], Infinity]);
   }
-  return { ratio, preRmspe: pre, postRmspe: post, placebo: rows, rank, pValue, ci, interval };
+  const mid = (s: [number, number]) =>
+    s[0] === -Infinity
+      ? s[1] === Infinity
+        ? 0
+        : s[1] - 1 - Math.abs(s[1])
+      : s[1] === Infinity
+        ? s[0] + 1 + Math.abs(s[0])
+        : (s[0] + s[1]) / 2;
+  const acc = segs.filter((s) => accept(mid(s)));
+  // Breakpoints themselves can be accepted (ties count for the placebo).
+  const accPts = pts.filter(accept);
+  if (acc.length === 0 && accPts.length === 0) return { ...base, ci: null, interval: "empty" };
+  if (acc.some((s) => !Number.isFinite(s[0]) || !Number.isFinite(s[1])))
+    return { ...base, ci: null, interval: "unbounded" };
+  const lo = Math.min(...acc.map((s) => s[0]), ...accPts);
+  const hi = Math.max(...acc.map((s) => s[1]), ...accPts);
+  let ci: [number, number] = [lo, hi];
+  const accepted0 = pValue > alpha;
+  let widenedToZero = false;
+  let truncatedAtZero = false;
+  if (accepted0 && (0 < lo || 0 > hi)) {
+    ci = [Math.min(lo, 0), Math.max(hi, 0)];
+    widenedToZero = true;
+  } else if (!accepted0 && lo <= 0 && 0 <= hi) {
+    let mean = 0;
+    for (let t = t0; t < T; t++) mean += treatedGaps[t] / (T - t0);
+    truncatedAtZero = true;
+    if (mean < 0)
+      ci = [lo, Math.max(...acc.filter((s) => s[1] <= 0).map((s) => s[1]), ...accPts.filter((x) => x < 0))];
+    else
+      ci = [Math.min(...acc.filter((s) => s[0] >= 0).map((s) => s[0]), ...accPts.filter((x) => x > 0)), hi];
+    if (!Number.isFinite(ci[0]) || !Number.isFinite(ci[1]))
+      return { ...base, ci: null, interval: "empty", truncatedAtZero };
+  }
+  return { ...base, ci, interval: "bounded", widenedToZero, truncatedAtZero };
 }
 
 /** Pointwise band of the placebo gaps per period: the α/2 and 1 − α/2 empirical quantiles. */

@@ -68,25 +68,30 @@ export function combine(donors: Float64Array[], w: ArrayLike<number>): Float64Ar
 }
 
 /**
- * Outcome-only placebo gaps for every unit of `units` taken as treated, with the others as its
- * donors: one Gram matrix of all units over the pre period, then each placebo's H and g are a
- * sub-block of it (so the whole loop costs one Gram and J small QPs).
+ * Outcome-only placebo gaps for each of the first `targets` units taken as treated, with ALL
+ * other units as its donors: one Gram matrix of all units over the pre period, then each
+ * placebo's H and g are a sub-block of it (one Gram and `targets` small QPs for the whole loop).
+ * `treatedWeight[j]` is placebo j's total weight on units with index ≥ `treatedFrom`.
  */
 export function outcomePlaceboGaps(
   units: Float64Array[],
   t0: number,
-): { gaps: Float64Array[]; qp: QpReport[] } {
+  opts: { targets?: number; treatedFrom?: number } = {},
+): { gaps: Float64Array[]; qp: QpReport[]; treatedWeight: number[] } {
   const n = units.length;
+  const targets = opts.targets ?? n;
+  const treatedFrom = opts.treatedFrom ?? n;
   const { H: G } = gram(
     units.map((u) => u.subarray(0, t0)),
     new Float64Array(t0),
   );
   const gaps: Float64Array[] = [];
   const reports: QpReport[] = [];
+  const treatedWeight: number[] = [];
   const m = n - 1;
   const H = new Float64Array(m * m);
   const g = new Float64Array(m);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < targets; i++) {
     const idx: number[] = [];
     for (let j = 0; j < n; j++) if (j !== i) idx.push(j);
     for (let a = 0; a < m; a++) {
@@ -102,8 +107,13 @@ export function outcomePlaceboGaps(
     for (let t = 0; t < gap.length; t++) gap[t] = units[i][t] - synth[t];
     gaps.push(gap);
     reports.push(qpReport(r));
+    let tw = 0;
+    idx.forEach((j, a) => {
+      if (j >= treatedFrom) tw += r.w[a];
+    });
+    treatedWeight.push(tw);
   }
-  return { gaps, qp: reports };
+  return { gaps, qp: reports, treatedWeight };
 }
 
 export interface AdhInput {

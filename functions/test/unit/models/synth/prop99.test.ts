@@ -19,7 +19,13 @@ const ref = JSON.parse(readFileSync(join(fixtures, "reference.json"), "utf8")) a
     slsqp: { max_weight_diff: number; objective: number };
     objective: number;
   };
-  prop99_placebo: { ratios: Record<string, number>; rank: number; p_value: number };
+  prop99_placebo: {
+    ratios: Record<string, number>;
+    rank: number;
+    p_value: number;
+    alpha: number;
+    ci: [number, number];
+  };
   prop99_conformal: { alpha: number; p_value: number; ci: [number, number] };
   prop99_adh_published: { weights: Record<string, number> };
 };
@@ -86,6 +92,12 @@ describe("Prop 99, outcome-only SC", () => {
     expect(term(outcome, "att").p_value).toBeCloseTo(ref.prop99_placebo.p_value, 12);
     for (const u of pl.units) expect(u.ratio).toBeCloseTo(ref.prop99_placebo.ratios[u.unit], 6);
     expect(Object.keys(pl as object)).toContain("gaps");
+  });
+
+  it("the placebo interval matches a brute-force grid inversion (scipy reference)", () => {
+    const att = term(outcome, "att");
+    expect(att.ci_low!).toBeCloseTo(ref.prop99_placebo.ci[0], 6);
+    expect(att.ci_high!).toBeCloseTo(ref.prop99_placebo.ci[1], 6);
   });
 
   it("the placebo interval and p-value agree (0 inside ⇔ p > alpha)", () => {
