@@ -27,24 +27,45 @@ describe("ResultView", () => {
     );
   });
 
-  it("renders the estimates table, diagnostics, warnings and provenance", () => {
+  it("renders the estimates table, the model's diagnostics view, warnings and provenance", async () => {
     render(<ResultView envelope={didEnvelope} />);
-    const table = screen.getByRole("table");
+    const table = within(screen.getByRole("region", { name: "Estimates" })).getByRole("table");
     const rows = within(table).getAllByRole("row");
     expect(rows[1]).toHaveTextContent("att+3.21.11.1 to 5.30.004Yes");
     expect(rows[2]).toHaveTextContent("x1\u22120.40.5\u22121.4 to 0.60.420No");
+    // The did view (src/models/did/ResultView.tsx) is loaded lazily under the estimates.
+    expect(await screen.findByTestId("did-diagnostics")).toBeInTheDocument();
     expect(screen.getByRole("heading", { name: "Treated vs control" })).toBeInTheDocument();
     expect(screen.getByRole("heading", { name: "Event study" })).toBeInTheDocument();
     expect(screen.getByTestId("pretrend")).toHaveTextContent(
-      "Pre-trend test: statistic 0.36 on 1 df, p = 0.550. No evidence that the groups were diverging before treatment.",
+      "Pre-trend test (statistic (df 1) = 0.36, p = 0.550). No evidence that the groups were diverging before treatment.",
     );
     expect(screen.getByText("2 units have no pre-period observations")).toBeInTheDocument();
     expect(screen.getByText("job_123")).toBeInTheDocument();
     expect(screen.getByText("standard_events: 5,000")).toBeInTheDocument();
-    expect(screen.getByText("n_units")).toBeInTheDocument();
+    const order = ["Estimates", "Diagnostics", "Reproducibility"].map((name) =>
+      screen.getByRole("heading", { name, level: 2 }),
+    );
+    expect(order[0].compareDocumentPosition(order[1]) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(order[1].compareDocumentPosition(order[2]) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 
-  it("renders nothing for absent or malformed diagnostics instead of crashing", () => {
+  it("shows the generic diagnostics for a model without its own view", async () => {
+    const env: ResultEnvelope = {
+      ...didEnvelope,
+      model: "no_such_model",
+      diagnostics: { n_units: 40, design: "custom", curve: [{ x: 1, y: 2 }] },
+    };
+    render(<ResultView envelope={env} />);
+    const generic = screen.getByTestId("generic-diagnostics");
+    expect(within(generic).getByText("N units")).toBeInTheDocument();
+    expect(within(generic).getByText("40")).toBeInTheDocument();
+    expect(within(generic).getByText("custom")).toBeInTheDocument();
+    expect(within(generic).getByText("Curve")).toBeInTheDocument();
+    expect(screen.queryByTestId("did-diagnostics")).not.toBeInTheDocument();
+  });
+
+  it("draws nothing for absent or malformed diagnostics instead of crashing", async () => {
     const env: ResultEnvelope = {
       ...didEnvelope,
       warnings: [],
@@ -54,7 +75,9 @@ describe("ResultView", () => {
       },
     };
     render(<ResultView envelope={env} />);
-    expect(screen.queryByRole("heading", { name: "Diagnostics" })).not.toBeInTheDocument();
+    expect(await screen.findByTestId("did-diagnostics")).toBeInTheDocument();
+    expect(screen.queryByRole("heading", { name: "Treated vs control" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("heading", { name: "Event study" })).not.toBeInTheDocument();
     expect(screen.queryByRole("heading", { name: "Warnings" })).not.toBeInTheDocument();
     expect(screen.getByRole("heading", { name: "Estimates" })).toBeInTheDocument();
   });

@@ -1,11 +1,9 @@
 import type { Estimate, ResultEnvelope } from "@cfap/contracts";
 import { estimatesToCsv, downloadText } from "../core/csv";
-import { eventStudy, parallelTrends, scalarDiagnostics } from "../core/diagnostics";
 import { formatDateTime, formatNumber, formatP, formatPercent, formatSigned } from "../core/format";
 import { alphaOf, significanceSentence, verdict } from "../core/significance";
-import { EventStudyChart } from "./charts/EventStudyChart";
 import { ForestPlot } from "./charts/ForestPlot";
-import { TrendsChart } from "./charts/TrendsChart";
+import { ModelResultSection } from "./ModelResultSection";
 
 export interface ResultViewProps {
   envelope: ResultEnvelope;
@@ -30,14 +28,14 @@ const formatBytes = (n: number) =>
         ? `${(n / 1e3).toFixed(1)} kB`
         : `${n} B`;
 
-/** A succeeded run's result: headline in words, forest plot and table, diagnostics, warnings, provenance, exports. */
+/**
+ * A succeeded run's result: headline in words, exports, warnings, the estimates (forest plot and table),
+ * then the model's own diagnostics view (see src/models/README.md), then provenance.
+ */
 export function ResultView({ envelope, headlineTerm }: ResultViewProps) {
   const alpha = alphaOf(envelope.params);
   const confidence = formatPercent(1 - alpha);
   const main = headline(envelope, headlineTerm);
-  const trends = parallelTrends(envelope.diagnostics);
-  const es = eventStudy(envelope.diagnostics);
-  const scalars = scalarDiagnostics(envelope.diagnostics);
   const base = `${envelope.model}-${envelope.job_id}`;
 
   return (
@@ -145,45 +143,8 @@ export function ResultView({ envelope, headlineTerm }: ResultViewProps) {
         </section>
       ) : null}
 
-      {trends || es || scalars.length ? (
-        <section aria-labelledby="diagnostics-h" className="card">
-          <h2 id="diagnostics-h">Diagnostics</h2>
-          {trends ? (
-            <>
-              <h3>Treated vs control</h3>
-              <TrendsChart points={trends} />
-            </>
-          ) : null}
-          {es ? (
-            <>
-              <h3>Event study</h3>
-              {es.pretrend_test ? (
-                <p data-testid="pretrend">
-                  Pre-trend test: statistic {formatNumber(es.pretrend_test.statistic)}
-                  {es.pretrend_test.df !== null ? ` on ${es.pretrend_test.df} df` : ""}, p ={" "}
-                  {formatP(es.pretrend_test.p_value)}.{" "}
-                  {es.pretrend_test.p_value < alpha
-                    ? "The groups were already diverging before treatment, so treat the estimate with caution."
-                    : "No evidence that the groups were diverging before treatment."}
-                </p>
-              ) : null}
-              {es.coefficients.length ? (
-                <EventStudyChart coefficients={es.coefficients} confidence={confidence} />
-              ) : null}
-            </>
-          ) : null}
-          {scalars.length ? (
-            <dl className="kv">
-              {scalars.map(([k, v]) => (
-                <div key={k}>
-                  <dt>{k}</dt>
-                  <dd>{typeof v === "number" ? formatNumber(v) : String(v)}</dd>
-                </div>
-              ))}
-            </dl>
-          ) : null}
-        </section>
-      ) : null}
+      {/* The model's own view (src/models/<model>/ResultView.tsx), or the generic diagnostics. */}
+      <ModelResultSection envelope={envelope} />
 
       <section aria-labelledby="repro-h" className="card">
         <h2 id="repro-h">Reproducibility</h2>

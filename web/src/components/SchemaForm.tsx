@@ -1,6 +1,7 @@
 import { createContext, useContext, useEffect, useId, useState, type ReactNode } from "react";
 import {
   defaultValue,
+  defaultVariant,
   humanize,
   isObject,
   matchVariant,
@@ -557,7 +558,8 @@ function VariantField({
   const f = useForm();
   const id = fieldId(f.idPrefix, path);
   const chosen =
-    f.variants[pathKey(path)] ?? (value === undefined ? 0 : matchVariant(variants, value, f.root));
+    f.variants[pathKey(path)] ??
+    (value === undefined ? defaultVariant(variants, f.root) : matchVariant(variants, value, f.root));
   const error = f.errors[pathKey(path)];
   const selectId = `${id}-variant`;
   const optional = !required && path.length > 0;

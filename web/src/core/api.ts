@@ -32,15 +32,20 @@ export interface ApiClientOptions {
   fetchImpl?: typeof fetch;
 }
 
+/** GET /v1/events/summary (functions/src/ingestion/reporting.ts). */
 export interface EventsSummary {
+  workspace_id: string;
   days: Array<{ day: string; event_name: string; events: number }>;
+  by_name: Array<{ event_name: string; events: number }>;
   total: number;
   first_ts: string | null;
   last_ts: string | null;
+  last_received_at: string | null;
 }
 
 export interface RejectionRow {
   row_index: number;
+  source_id?: string;
   field_path: string | null;
   reason: string;
   ingest_path: string;
@@ -144,8 +149,11 @@ export class ApiClient {
       `/results?${qs({ workspace_id: workspaceId, job_id: jobId })}`,
     );
   }
-  eventsSummary(workspaceId: string) {
-    return this.request<EventsSummary>("GET", `/events/summary?${qs({ workspace_id: workspaceId })}`);
+  eventsSummary(workspaceId: string, days = 30) {
+    return this.request<EventsSummary>(
+      "GET",
+      `/events/summary?${qs({ workspace_id: workspaceId, days: String(days) })}`,
+    );
   }
   rejections(workspaceId: string) {
     return this.request<{ rows: RejectionRow[] }>("GET", `/rejections?${qs({ workspace_id: workspaceId })}`);

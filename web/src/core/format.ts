@@ -14,6 +14,12 @@ export function formatNumber(x: number | null | undefined): string {
   return x < 0 && s !== "0" && Number(s.replace(/,/g, "")) !== 0 ? MINUS + s : s;
 }
 
+/** A count: whole numbers as "1,234"; anything else as formatNumber. */
+export function formatCount(x: number | null | undefined): string {
+  if (typeof x === "number" && Number.isInteger(x)) return x.toLocaleString("en-US");
+  return formatNumber(x);
+}
+
 /** Like formatNumber with an explicit "+" on positive values (for effects). */
 export function formatSigned(x: number | null | undefined): string {
   const s = formatNumber(x);

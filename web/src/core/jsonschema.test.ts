@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { didSchema } from "../test/fixtures/did-schema";
 import {
   defaultValue,
+  defaultVariant,
   issueKey,
   matchVariant,
   prune,
@@ -91,7 +92,18 @@ describe("form helpers", () => {
   it("builds defaults from defaults, consts and required members", () => {
     expect(defaultValue(schema, schema)).toEqual({ alpha: 0.05 });
     const root = didSchema;
-    expect(defaultValue(root, root)).toEqual({ source: { kind: "table" }, alpha: 0.05 });
+    // The events branch: its source defaults to {kind: "events"}, the table branch requires a source.
+    expect(defaultValue(root, root)).toEqual({
+      source: { kind: "events" },
+      outcome: {},
+      treatment: {},
+      alpha: 0.05,
+    });
+    expect(defaultVariant(root.anyOf!, root)).toBe(1);
+    const treatment = (root.anyOf![1].properties!.treatment as JSONSchema).anyOf!;
+    expect(defaultVariant(treatment, root)).toBe(0);
+    const swapped: JSONSchema = { anyOf: [root.anyOf![1], root.anyOf![0]] };
+    expect(defaultVariant(swapped.anyOf!, root)).toBe(0);
   });
 
   it("labels and matches alternatives", () => {

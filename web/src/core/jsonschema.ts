@@ -198,7 +198,7 @@ export function defaultValue(schema: JSONSchema, root: JSONSchema): unknown {
   if (s.default !== undefined) return structuredClone(s.default);
   if (s.const !== undefined) return s.const;
   const vs = variantsOf(s);
-  if (vs && vs.length) return defaultValue(vs[0], root);
+  if (vs && vs.length) return defaultValue(vs[defaultVariant(vs, root)], root);
   const types = typesOf(s);
   if (types.includes("object") && (s.properties || s.additionalProperties !== undefined)) {
     const out: Record<string, unknown> = {};
@@ -215,6 +215,32 @@ export function defaultValue(schema: JSONSchema, root: JSONSchema): unknown {
   if (types.includes("array")) return undefined;
   if (types.length === 1 && types[0] === "boolean") return undefined;
   return undefined;
+}
+
+/**
+ * The alternative an empty value stands for, as the server's union would read it: the first one whose
+ * discriminators need no input — each discriminating member is optional or has a default. For the DiD
+ * params (`anyOf: [table source (source required), events source (source defaults to {kind: "events"})]`)
+ * that is the events branch. Alternatives without discriminators (e.g. an enum or an object) give 0.
+ */
+export function defaultVariant(variants: JSONSchema[], root: JSONSchema): number {
+  const needsInput = (v: JSONSchema): boolean => {
+    const s = resolve(v, root);
+    return discriminators(s, root).some((d) => {
+      let node = s;
+      for (const key of d.path) {
+        const prop = node.properties?.[String(key)];
+        if (!prop) return false;
+        const p = resolve(prop, root);
+        if (p.default !== undefined) return false;
+        if (!(node.required ?? []).includes(String(key))) return false;
+        node = p;
+      }
+      return true;
+    });
+  };
+  const i = variants.findIndex((v) => !needsInput(v));
+  return i < 0 ? 0 : i;
 }
 
 /** Structural misfit of a value to an alternative: consts that disagree, a wrong type, unknown keys. */

@@ -1,13 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { collection, limit, orderBy, query } from "firebase/firestore";
-import { useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { ApiKeys } from "../components/ApiKeys";
 import { EventsPerDayChart } from "../components/charts/EventsPerDayChart";
 import { EmptyState, ErrorState, ProgressBar, Skeleton, StatusBadge } from "../components/ui";
 import { ApiRequestError, errorMessage, type RejectionRow } from "../core/api";
 import { firebase } from "../core/firebase";
 import { useLiveQuery } from "../core/firestore-hooks";
-import { formatDateTime, formatNumber } from "../core/format";
+import { formatCount, formatDateTime } from "../core/format";
 import { useWorkspaceId } from "../core/hooks";
 import { useSession } from "../core/session";
 
@@ -60,9 +60,13 @@ function EventsSection() {
       ) : (
         <>
           <p className="muted small">
-            {formatNumber(summary.data.total)} events
+            {formatCount(summary.data.total)} events
             {summary.data.first_ts ? ` from ${formatDateTime(summary.data.first_ts)}` : ""}
-            {summary.data.last_ts ? ` to ${formatDateTime(summary.data.last_ts)}` : ""}.
+            {summary.data.last_ts ? ` to ${formatDateTime(summary.data.last_ts)}` : ""}
+            {summary.data.last_received_at
+              ? `; the last one arrived ${formatDateTime(summary.data.last_received_at)}`
+              : ""}
+            .
           </p>
           <EventsPerDayChart rows={summary.data.days} />
         </>
@@ -94,7 +98,7 @@ export function RejectionsTable({ rows }: { rows: RejectionRow[] }) {
           {rows.map((r, i) => (
             <tr key={`${r.rejected_at}-${r.row_index}-${i}`}>
               <td>{formatDateTime(r.rejected_at)}</td>
-              <td>{r.ingest_path}</td>
+              <td title={r.source_id}>{r.ingest_path}</td>
               <td className="num">{r.row_index}</td>
               <td>{r.field_path ? <code>{r.field_path}</code> : <span className="muted">whole row</span>}</td>
               <td>{r.reason}</td>
@@ -154,6 +158,32 @@ interface UploadDoc {
   finished_at?: string | null;
 }
 
+/**
+ * PUTs a file to the upload URL (a signed URL in production, an upload session on the Storage emulator)
+ * with XMLHttpRequest, which — unlike fetch — reports upload progress.
+ */
+function putFile(
+  url: string,
+  headers: Record<string, string>,
+  file: File,
+  onProgress: (share: number) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("PUT", url);
+    for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+    };
+    xhr.onload = () =>
+      xhr.status >= 200 && xhr.status < 300
+        ? (onProgress(1), resolve())
+        : reject(new Error(`The storage upload answered ${xhr.status} ${xhr.statusText}`.trim()));
+    xhr.onerror = () => reject(new Error("Could not reach the storage service to upload the file"));
+    xhr.send(file);
+  });
+}
+
 function UploadsSection() {
   const w = useWorkspaceId();
   const { api } = useSession();
@@ -163,18 +193,47 @@ function UploadsSection() {
     [db, w],
   );
   const uploads = useLiveQuery<UploadDoc>(q);
+  const qc = useQueryClient();
+  // When an upload finishes, its accepted events and rejected rows are in the warehouse: refresh both.
+  const finished = (uploads.data ?? [])
+    .filter((u) => u.status !== "processing")
+    .map((u) => `${u.id}:${u.status}`)
+    .join(",");
+  const seenFinished = useRef<string | null>(null);
+  useEffect(() => {
+    if (uploads.loading) return;
+    const changed = seenFinished.current !== null && seenFinished.current !== finished;
+    seenFinished.current = finished;
+    if (!changed) return;
+    // Accepted events and rejected rows reach the warehouse through the event writer (Pub/Sub), a few
+    // seconds after the upload document says it finished: refresh now and a few times more.
+    const refresh = () => {
+      void qc.invalidateQueries({ queryKey: ["rejections", w] });
+      void qc.invalidateQueries({ queryKey: ["events-summary", w] });
+    };
+    const timers = [0, 2_000, 5_000, 10_000, 20_000].map((ms) => setTimeout(refresh, ms));
+    return () => timers.forEach(clearTimeout);
+  }, [finished, uploads.loading, qc, w]);
   const fileRef = useRef<HTMLInputElement>(null);
   const [message, setMessage] = useState<{ kind: "error" | "success"; text: string } | null>(null);
+  const [sent, setSent] = useState<number | null>(null);
   const upload = useMutation({
     mutationFn: async (file: File) => {
-      const ticket = await api.uploadUrl(w, file.name);
-      const res = await fetch(ticket.upload_url, { method: "PUT", headers: ticket.headers, body: file });
-      if (!res.ok) throw new Error(`the storage upload answered ${res.status}`);
+      setSent(0);
+      const ticket = await api.uploadUrl(w, file.name, file.type || undefined);
+      await putFile(ticket.upload_url, ticket.headers, file, setSent);
       return ticket;
     },
     onSuccess: (t) =>
-      setMessage({ kind: "success", text: `Uploaded to ${t.object_path}; processing starts in a moment.` }),
+      setMessage({
+        kind: "success",
+        text: `Uploaded ${t.object_path.split("/").pop()}; it is processed in a moment (see below).`,
+      }),
     onError: (err) => setMessage({ kind: "error", text: errorMessage(err) }),
+    onSettled: () => {
+      setSent(null);
+      if (fileRef.current) fileRef.current.value = "";
+    },
   });
 
   return (
@@ -203,6 +262,12 @@ function UploadsSection() {
           </button>
         </form>
       </div>
+      {upload.isPending && sent !== null ? (
+        <div className="upload-progress">
+          <ProgressBar value={sent} label="Upload progress" />
+          <span className="small muted">Uploading… {Math.round(sent * 100)}%</span>
+        </div>
+      ) : null}
       {message ? (
         <p className={`alert alert--${message.kind}`} role={message.kind === "error" ? "alert" : "status"}>
           {message.text}
@@ -226,9 +291,9 @@ function UploadsSection() {
               </div>
               {u.status === "processing" ? <ProgressBar value={null} label={`Processing ${u.id}`} /> : null}
               <p className="small">
-                {formatNumber(u.rows_read ?? 0)} rows read · {formatNumber(u.rows_accepted ?? 0)} accepted ·{" "}
+                {formatCount(u.rows_read ?? 0)} rows read · {formatCount(u.rows_accepted ?? 0)} accepted ·{" "}
                 <span className={u.rows_rejected ? "text-danger" : undefined}>
-                  {formatNumber(u.rows_rejected ?? 0)} rejected
+                  {formatCount(u.rows_rejected ?? 0)} rejected
                 </span>
                 {u.started_at ? <span className="muted"> · {formatDateTime(u.started_at)}</span> : null}
               </p>

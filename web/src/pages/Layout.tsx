@@ -1,6 +1,6 @@
-import { NavLink, Outlet, useNavigate, useParams } from "react-router";
+import { Link, NavLink, Outlet, useNavigate, useParams } from "react-router";
 import { useSession } from "../core/session";
-import { EmptyState, ErrorState, Skeleton } from "../components/ui";
+import { ErrorState, Skeleton } from "../components/ui";
 
 export const LAST_WORKSPACE_KEY = "cfap.workspace";
 
@@ -51,7 +51,11 @@ export function Layout() {
           <span className="topbar__user small muted" title={user?.email ?? undefined}>
             {user?.email}
           </span>
-          <button type="button" className="btn btn--small btn--ghost" onClick={() => signOut()}>
+          <button
+            type="button"
+            className="btn btn--small btn--ghost"
+            onClick={() => void signOut().then(() => navigate("/", { replace: true }))}
+          >
             Sign out
           </button>
         </div>
@@ -66,27 +70,27 @@ export function Layout() {
             onRetry={() => location.reload()}
           />
         ) : !current ? (
-          <EmptyState title={`You are not a member of “${workspace}”`}>
+          <div className="alert alert--error access-denied" role="alert" data-testid="access-denied">
+            <h1>You do not have access to “{workspace}”</h1>
+            <p>
+              Your account is not a member of this workspace, so none of its runs, results or data are shown
+              (the database refuses them too). Ask a workspace owner to add you.
+            </p>
             {workspaces.length ? (
               <p>
-                Pick one of your workspaces from the switcher above
-                {workspaces[0] ? (
-                  <>
-                    , or go to{" "}
-                    <a
-                      href={`/w/${workspaces[0].id}/runs`}
-                      onClick={(e) => (e.preventDefault(), navigate(`/w/${workspaces[0].id}/runs`))}
-                    >
-                      {workspaces[0].name}
-                    </a>
-                  </>
-                ) : null}
-                .
+                Go to{" "}
+                {workspaces.map((w, i) => (
+                  <span key={w.id}>
+                    {i ? ", " : null}
+                    <Link to={`/w/${w.id}/runs`}>{w.name}</Link>
+                  </span>
+                ))}
+                , or pick a workspace from the switcher above.
               </p>
             ) : (
-              <p>Your account has no workspace yet. Ask a workspace owner to add you.</p>
+              <p>Your account has no workspace yet.</p>
             )}
-          </EmptyState>
+          </div>
         ) : (
           <Outlet />
         )}

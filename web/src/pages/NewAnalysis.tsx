@@ -1,5 +1,6 @@
 import type { ModelInfo } from "@cfap/contracts";
 import { useQuery } from "@tanstack/react-query";
+import { useRef } from "react";
 import { useLocation, useNavigate, useSearchParams } from "react-router";
 import { AnalysisForm } from "../components/AnalysisForm";
 import { EmptyState, ErrorState, Skeleton } from "../components/ui";
@@ -27,6 +28,7 @@ export function NewAnalysisPage() {
   const models = useModels();
   const selectedName = search.get("model") ?? prefill?.model ?? models.data?.[0]?.name ?? "";
   const selected: ModelInfo | undefined = models.data?.find((m) => m.name === selectedName);
+  const idem = useRef<{ fingerprint: string; key: string } | null>(null);
 
   return (
     <div className="page">
@@ -70,11 +72,17 @@ export function NewAnalysisPage() {
                 schema={selected.params_schema as JSONSchema}
                 initialValue={prefill?.model === selected.name ? prefill.params : undefined}
                 onSubmit={async (params) => {
+                  // The same params submitted twice (a double click, a retry after a lost answer) reuse
+                  // the key, so the API answers with the first job instead of starting a second one.
+                  const fingerprint = JSON.stringify([workspaceId, selected.name, params]);
+                  if (idem.current?.fingerprint !== fingerprint) {
+                    idem.current = { fingerprint, key: newIdempotencyKey() };
+                  }
                   const job = await api.runAnalysis({
                     workspace_id: workspaceId,
                     model_name: selected.name,
                     params,
-                    idempotency_key: newIdempotencyKey(),
+                    idempotency_key: idem.current.key,
                   });
                   navigate(`/w/${workspaceId}/runs/${encodeURIComponent(job.job_id)}`, { state: { job } });
                 }}

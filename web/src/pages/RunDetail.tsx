@@ -43,6 +43,9 @@ export function RunDetailPage() {
     queryFn: () => api.results(workspaceId, jobId).then((r) => r.results),
     enabled: job?.status === "succeeded",
     staleTime: Infinity,
+    // The result row can land a moment after the status flips; look again for a while before giving up.
+    refetchInterval: (q) =>
+      q.state.data && q.state.data.length === 0 && q.state.dataUpdateCount < 20 ? 1000 : false,
   });
 
   if (job === undefined && live.loading) return <Skeleton lines={6} label="Loading run" />;
