@@ -11,6 +11,7 @@
  * starts from this text, so the warehouse never returns journeys, only aggregates of them.
  */
 import type { SqlQuery, SqlValue } from "../../warehouse/warehouse";
+import { canonicalEventName } from "../../ingestion/event-name";
 import type { Dialect } from "../../warehouse/sql/dialect";
 import type { AttributionEventsSource, AttributionTableSource } from "./params";
 import { listSql } from "./sqlx";
@@ -108,7 +109,8 @@ export function eventsJourneys(s: AttributionEventsSource, d: Dialect, workspace
   const p = d.param;
   const params: Record<string, SqlValue> = {
     att_ws: workspaceId,
-    att_conv: s.conversion_event,
+    // Stored events carry canonical names (ingestion folds "Order Completed" → "purchase"); match them.
+    att_conv: canonicalEventName(s.conversion_event),
     att_start: `${s.start}T00:00:00Z`,
     att_from: `${minusDays(s.start, s.lookback_days)}T00:00:00Z`,
     att_end_excl: `${nextDay(s.end)}T00:00:00Z`,

@@ -17,6 +17,9 @@ export interface TouchWeights {
   halfLifeDays: number;
 }
 
+/** Fixed-point scale of the warehouse sums (see ListSql.exactSum): terms are rounded to 10^-18 (totals up to 10^20). */
+const SCALE = 18;
+
 function withJ(j: JourneySql, ...ctes: string[]): string {
   return `WITH ${j.ctes}${ctes.length ? ",\n" + ctes.join(",\n") : ""}\n`;
 }
@@ -30,11 +33,12 @@ export function totalsQuery(j: JourneySql, d: Dialect): SqlQuery {
     params: j.params,
     sql:
       withJ(j) +
-      `SELECT ${f("COUNT(*)")} AS n_rows, SUM(conv) AS conv, SUM(val) AS val, SUM(nulls) AS nulls, ` +
+      `SELECT ${f("COUNT(*)")} AS n_rows, ${L.exactSum("conv", SCALE)} AS conv, ${L.exactSum("val", SCALE)} AS val, ` +
+      `${L.exactSum("nulls", SCALE)} AS nulls, ` +
       `${f(`SUM(CASE WHEN conv < 0 OR nulls < 0 THEN 1 ELSE 0 END)`)} AS n_negative, ` +
       `${f(`SUM(CASE WHEN ${empty} THEN 1 ELSE 0 END)`)} AS n_empty, ` +
-      `SUM(CASE WHEN ${empty} THEN conv ELSE 0 END) AS conv_empty, ` +
-      `SUM(CASE WHEN ${empty} THEN val ELSE 0 END) AS val_empty, ` +
+      `${L.exactSum(`CASE WHEN ${empty} THEN conv ELSE 0 END`, SCALE)} AS conv_empty, ` +
+      `${L.exactSum(`CASE WHEN ${empty} THEN val ELSE 0 END`, SCALE)} AS val_empty, ` +
       `${f(`SUM(CASE WHEN ages IS NOT NULL AND ${L.len("ages")} <> ${L.len("path")} AND conv > 0 THEN 1 ELSE 0 END)`)} AS n_age_mismatch, ` +
       `${f(`SUM(CASE WHEN conv > 0 AND NOT (${empty}) AND ages IS NULL THEN 1 ELSE 0 END)`)} AS n_no_ages, ` +
       `${f(`MAX(${L.len("path")})`)} AS max_len FROM j_all`,
@@ -81,7 +85,7 @@ export function touchesQuery(j: JourneySql, d: Dialect, w: TouchWeights): SqlQue
       `CASE WHEN ${L.firstAt("path", "ch", "i")} THEN 1.0 / ${f(L.len("dl"))} ELSE 0.0 END AS sw FROM tu)`,
   ];
   const sums = (name: string, weight: string) =>
-    `SUM(conv * (${weight})) AS ${name}_c, SUM(val * (${weight})) AS ${name}_v`;
+    `${L.exactSum(`conv * (${weight})`, SCALE)} AS ${name}_c, ${L.exactSum(`val * (${weight})`, SCALE)} AS ${name}_v`;
   const cols = [
     sums("first", "CASE WHEN i = 1 THEN 1.0 ELSE 0.0 END"),
     sums("last", "CASE WHEN i = n THEN 1.0 ELSE 0.0 END"),
@@ -125,7 +129,8 @@ export function transitionsQuery(j: JourneySql, d: Dialect, order: number, colla
         `mu AS (SELECT cp, conv, val, nulls, ${u.select} FROM jm${u.from})`,
         `mt AS (SELECT ${window.join(", ")}, CASE WHEN i = ${L.len("cp")} THEN 1 ELSE 0 END AS fin, conv, val, nulls FROM mu)`,
       ) +
-      `SELECT ${cs}, fin, SUM(${selfLoop}) AS w, SUM(conv) AS tc, SUM(nulls) AS tn, SUM(val) AS tv ` +
+      `SELECT ${cs}, fin, ${L.exactSum(selfLoop, SCALE)} AS w, ${L.exactSum("conv", SCALE)} AS tc, ` +
+      `${L.exactSum("nulls", SCALE)} AS tn, ${L.exactSum("val", SCALE)} AS tv ` +
       `FROM mt GROUP BY ${cs}, fin`,
   };
 }

@@ -30,6 +30,12 @@ export interface ListSql {
   collapse(list: string): string;
   /** Σ 2^(−x/h) over a list of numbers, h a SQL expression. */
   decaySum(list: string, h: string): string;
+  /**
+   * SUM in fixed point: each term rounded to 10^-scale, then summed exactly. Parallel floating-point
+   * SUMs differ in the last bits from run to run (the order of partial sums varies); fixed-point sums
+   * do not, so the same input gives bit-identical output.
+   */
+  exactSum(expr: string, scale: number): string;
   /** Aggregate: list of expr ordered by `order`. */
   agg(expr: string, order: string): string;
   /** Seconds from a to b (TIMESTAMPs) as DOUBLE. */
@@ -55,6 +61,7 @@ export function listSql(d: Dialect): ListSql {
       positionOf: (l, x) => `list_position(${l}, ${x})`,
       collapse: (l) => `list_filter(${l}, (x, i) -> i = 1 OR x <> ${l}[i - 1])`,
       decaySum: (l, h) => `list_sum(list_transform(${l}, a -> pow(2.0, -a / ${h})))`,
+      exactSum: (e, sc) => `CAST(SUM(CAST(${e} AS DECIMAL(38, ${sc}))) AS DOUBLE)`,
       agg: (e, o) => `list(${e} ORDER BY ${o})`,
       secondsBetween: (a, b) => `CAST(epoch(${b}) - epoch(${a}) AS DOUBLE)`,
     };
@@ -80,6 +87,7 @@ export function listSql(d: Dialect): ListSql {
     collapse: (l) =>
       `ARRAY(SELECT y FROM UNNEST(${l}) AS y WITH OFFSET o WHERE o = 0 OR y <> ${l}[OFFSET(o - 1)] ORDER BY o)`,
     decaySum: (l, h) => `(SELECT SUM(POW(2.0, -a / ${h})) FROM UNNEST(${l}) AS a)`,
+    exactSum: (e, sc) => `CAST(SUM(ROUND(CAST(${e} AS BIGNUMERIC), ${sc})) AS FLOAT64)`,
     agg: (e, o) => `ARRAY_AGG(${e} ORDER BY ${o})`,
     secondsBetween: (a, b) => `CAST(TIMESTAMP_DIFF(${b}, ${a}, MICROSECOND) AS FLOAT64) / 1e6`,
   };
