@@ -25,3 +25,5 @@ export type { SynthParams } from "./params";
 export { estimateSynth } from "./estimate";
 export { buildPanel, validatePanel } from "./data";
 export { fitSeries, placeboRun } from "./fit";
+export { panelQuery } from "./panel";
+export { eventsSourceSchema, tableSourceSchema } from "./params";

@@ -29,7 +29,7 @@ function measure(d: Dialect, m: Metric, param: string): string {
 }
 
 /** Variables (beyond the outcome) that the predictors reference. */
-export function predictorVariables(p: SynthParams): string[] {
+export function predictorVariables(p: Pick<SynthParams, "predictors">): string[] {
   const out: string[] = [];
   for (const pr of p.predictors ?? []) {
     const v = typeof pr === "string" ? pr : pr.variable;
@@ -38,7 +38,11 @@ export function predictorVariables(p: SynthParams): string[] {
   return out;
 }
 
-export function panelQuery(p: SynthParams, dialect: Dialect, workspaceId: string): PanelQuery {
+export function panelQuery(
+  p: Pick<SynthParams, "source" | "predictors">,
+  dialect: Dialect,
+  workspaceId: string,
+): PanelQuery {
   const vars = predictorVariables(p);
   const s = p.source;
   if (s.kind === "table") {
