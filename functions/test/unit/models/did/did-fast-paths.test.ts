@@ -21,6 +21,10 @@ beforeAll(async () => {
   // Unit effects up to ~1e8 on a within-noise of order 1: one-pass centring would cancel ~16 digits.
   await wh.query({
     label: "setup",
+    sql: `CREATE TABLE clustered AS SELECT *, hash(unit) % 10 AS region FROM balanced`,
+  });
+  await wh.query({
+    label: "setup",
     sql: `CREATE TABLE huge AS SELECT unit, t, treated, post, x1, y + 1e6 * (hash(unit) % 97) AS y FROM balanced`,
   });
 });
@@ -31,9 +35,19 @@ async function fitBoth(
   design: (covs: string[]) => Design,
   se: SeType,
   covariates: string[] = [],
+  cluster?: string,
 ) {
   const params = parseDidParams({
-    source: { kind: "table", table, outcome: "y", unit: "unit", time: "t", treated: "treated", post: "post" },
+    source: {
+      kind: "table",
+      table,
+      outcome: "y",
+      unit: "unit",
+      time: "t",
+      treated: "treated",
+      post: "post",
+      ...(cluster ? { cluster } : {}),
+    },
     covariates,
   }) as TableDidParams;
   const panel = tablePanel(params, wh.dialect);
@@ -90,6 +104,13 @@ describe("DID fast paths match the general SQL", () => {
       else expect(r.fastLabels).toEqual(["did_within_moments"]);
     });
   }
+
+  it("balanced TWFE clustered on a coarser column: one-pass cross-products, exact meat pass", async () => {
+    const r = await fitBoth("clustered", twfeDesign, "cr1", [], "region");
+    expect(r.fastLabels).toEqual(["did_within_moments", "did_meat"]);
+    expect(r.fast.nClusters).toBe(10);
+    expectSame(r.fast, r.slow);
+  });
 
   it("falls back to the exact row-level pass when centring would cancel too much", async () => {
     const r = await fitBoth("huge", twfeDesign, "cr1");
