@@ -107,7 +107,7 @@ export function ResultView({ envelope, headlineTerm }: ResultViewProps) {
                   <th scope="col" className="num">
                     Estimate
                   </th>
-                  <th scope="col" className="num">
+                  <th scope="col" className="num hide-sm">
                     Std. error
                   </th>
                   <th scope="col" className="num">
@@ -126,8 +126,8 @@ export function ResultView({ envelope, headlineTerm }: ResultViewProps) {
                     <tr key={e.term}>
                       <th scope="row">{e.term}</th>
                       <td className="num">{formatSigned(e.estimate)}</td>
-                      <td className="num">{formatNumber(e.std_error)}</td>
-                      <td className="num">
+                      <td className="num hide-sm">{formatNumber(e.std_error)}</td>
+                      <td className="num nowrap">
                         {e.ci_low !== null && e.ci_high !== null
                           ? `${formatNumber(e.ci_low)} to ${formatNumber(e.ci_high)}`
                           : "—"}

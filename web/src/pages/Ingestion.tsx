@@ -75,48 +75,64 @@ function EventsSection() {
   );
 }
 
-export function RejectionsTable({ rows }: { rows: RejectionRow[] }) {
+export function RejectionsTable({ rows, pageSize = 25 }: { rows: RejectionRow[]; pageSize?: number }) {
+  const [shown, setShown] = useState(pageSize);
   if (!rows.length)
     return <EmptyState title="No rejected rows">Every event that arrived passed validation.</EmptyState>;
+  const visible = rows.slice(0, shown);
   return (
-    <div className="table-scroll">
-      <table className="table">
-        <caption className="visually-hidden">Rejected rows with reasons</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Source</th>
-            <th scope="col" className="num">
-              Row
-            </th>
-            <th scope="col">Field</th>
-            <th scope="col">Reason</th>
-            <th scope="col">Raw</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r, i) => (
-            <tr key={`${r.rejected_at}-${r.row_index}-${i}`}>
-              <td>{formatDateTime(r.rejected_at)}</td>
-              <td title={r.source_id}>{r.ingest_path}</td>
-              <td className="num">{r.row_index}</td>
-              <td>{r.field_path ? <code>{r.field_path}</code> : <span className="muted">whole row</span>}</td>
-              <td>{r.reason}</td>
-              <td className="raw">
-                {r.raw ? (
-                  <details>
-                    <summary>show</summary>
-                    <pre className="code">{r.raw}</pre>
-                  </details>
-                ) : (
-                  "—"
-                )}
-              </td>
+    <>
+      <p className="muted small" aria-live="polite">
+        {visible.length < rows.length
+          ? `The newest ${visible.length} of ${rows.length} rejected rows.`
+          : `${rows.length} rejected ${rows.length === 1 ? "row" : "rows"}, newest first.`}
+      </p>
+      <div className="table-scroll">
+        <table className="table">
+          <caption className="visually-hidden">Rejected rows with reasons</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Source</th>
+              <th scope="col" className="num">
+                Row
+              </th>
+              <th scope="col">Field</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Raw</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {visible.map((r, i) => (
+              <tr key={`${r.rejected_at}-${r.row_index}-${i}`}>
+                <td>{formatDateTime(r.rejected_at)}</td>
+                <td title={r.source_id}>{r.ingest_path}</td>
+                <td className="num">{r.row_index}</td>
+                <td>
+                  {r.field_path ? <code>{r.field_path}</code> : <span className="muted">whole row</span>}
+                </td>
+                <td>{r.reason}</td>
+                <td className="raw">
+                  {r.raw ? (
+                    <details>
+                      <summary>show</summary>
+                      <pre className="code">{r.raw}</pre>
+                    </details>
+                  ) : (
+                    "—"
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {visible.length < rows.length ? (
+        <button type="button" className="btn btn--small" onClick={() => setShown((n) => n + pageSize)}>
+          Show {Math.min(pageSize, rows.length - visible.length)} more
+        </button>
+      ) : null}
+    </>
   );
 }
 
