@@ -100,7 +100,12 @@ export async function runAb(ctx: ModelContext<AbParams>): Promise<ModelOutput> {
       units.params.ab_cap = cap;
     }
   }
-  const armRows = await rows(armMomentsQuery(units, d));
+  const shape = {
+    ratio: metric === "ratio",
+    covariate: units.hasCovariate,
+    proportion: metric === "proportion",
+  };
+  const armRows = await rows(armMomentsQuery(units, d, shape));
   await ctx.checkCancelled();
   const t0 = performance.now();
 
@@ -301,7 +306,7 @@ export async function runAb(ctx: ModelContext<AbParams>): Promise<ModelOutput> {
   // Sequential: the confidence sequence over the looks (exposure days / the time column).
   let statsMs1 = 0;
   if (p.sequential?.method === "confidence_sequence" && units.hasTime) {
-    const looks = await rows(lookMomentsQuery(units, d));
+    const looks = await rows(lookMomentsQuery(units, d, shape));
     const t1 = performance.now();
     diagnostics.sequential = confidenceSequenceSeries(p, metric, looks, names, treatments, warnings);
     statsMs1 = performance.now() - t1;
@@ -316,7 +321,7 @@ export async function runAb(ctx: ModelContext<AbParams>): Promise<ModelOutput> {
 
   // Hierarchical lift across segments.
   if (units.hasSegment) {
-    const segRows = await rows(segmentMomentsQuery(units, d));
+    const segRows = await rows(segmentMomentsQuery(units, d, shape));
     const t2 = performance.now();
     diagnostics.hierarchical = hierarchical(p, metric, segRows, treatments, warnings);
     statsMs1 += performance.now() - t2;

@@ -40,7 +40,7 @@ export function tableUnits(s: TableSource, d: Dialect, cap: string | null): Unit
   const y = cap ? `LEAST(${y0}, ${cap})` : y0;
   const cols = [
     `${str(d, q(s.variant))} AS v`,
-    `CASE WHEN ${ok} THEN ${y} END AS y`,
+    z0 ? `CASE WHEN ${ok} THEN ${y} END AS y` : `${y} AS y`,
     `CASE WHEN ${ok} THEN ${z0 ?? "NULL"} END AS z`,
     `CASE WHEN ${ok} THEN ${s.covariate ? d.toFloat(q(s.covariate)) : "NULL"} END AS x`,
     `${s.segment ? str(d, q(s.segment)) : "CAST(NULL AS STRING)"} AS s`,
@@ -122,7 +122,7 @@ export function eventsUnits(s: EventsSource, d: Dialect, workspaceId: string, ca
   }
   const usePre = s.pre_period_days > 0 && m.type !== "ratio";
   const lower = usePre ? addDays(d, "a.t0", "ab_pre", -1) : "a.t0";
-  const first = d.toDate("MIN(a.t0) OVER ()");
+  const first = d.timestampTrunc("MIN(t0) OVER ()", "day");
   const y = cap ? `LEAST(${d.toFloat("y0")}, ${cap})` : d.toFloat("y0");
   const ctes = [
     `expo AS (SELECT ${unit} AS unit, ${d.jsonString("properties", s.variant_property)} AS v, ${seg} AS s, event_ts ` +
@@ -147,23 +147,39 @@ export function eventsUnits(s: EventsSource, d: Dialect, workspaceId: string, ca
   };
 }
 
-/** The moment columns of one group (sums over rows with y present). */
-export function momentColumns(d: Dialect): string {
+export interface MomentShape {
+  ratio: boolean;
+  covariate: boolean;
+  proportion: boolean;
+}
+
+/**
+ * The moment columns of one group (sums over rows with y present). Sums the metric cannot use
+ * are constant zeros rather than aggregates: at 10M units every aggregate costs time.
+ */
+export function momentColumns(d: Dialect, m: MomentShape): string {
   const f = d.toFloat;
+  const zero = (alias: string) => `${f("0")} AS ${alias}`;
   return [
     `${f("COUNT(*)")} AS n_rows`,
     `${f("COUNT(y)")} AS n`,
     `SUM(y) AS sy`,
     `SUM(y * y) AS syy`,
-    `SUM(z) AS sz`,
-    `SUM(z * z) AS szz`,
-    `SUM(y * z) AS syz`,
-    `${f("COUNT(x)")} AS nx`,
-    `SUM(x) AS sx`,
-    `SUM(x * x) AS sxx`,
-    `SUM(x * y) AS sxy`,
-    `SUM(CASE WHEN x IS NOT NULL THEN y END) AS sy_x`,
-    `${f("SUM(CASE WHEN y IS NOT NULL AND y <> 0 AND y <> 1 THEN 1 ELSE 0 END)")} AS n_not01`,
+    ...(m.ratio
+      ? [`SUM(z) AS sz`, `SUM(z * z) AS szz`, `SUM(y * z) AS syz`]
+      : ["sz", "szz", "syz"].map(zero)),
+    ...(m.covariate
+      ? [
+          `${f("COUNT(x)")} AS nx`,
+          `SUM(x) AS sx`,
+          `SUM(x * x) AS sxx`,
+          `SUM(x * y) AS sxy`,
+          `SUM(CASE WHEN x IS NOT NULL THEN y END) AS sy_x`,
+        ]
+      : ["nx", "sx", "sxx", "sxy", "sy_x"].map(zero)),
+    m.proportion
+      ? `${f("SUM(CASE WHEN y IS NOT NULL AND y <> 0 AND y <> 1 THEN 1 ELSE 0 END)")} AS n_not01`
+      : zero("n_not01"),
   ].join(", ");
 }
 
@@ -171,23 +187,23 @@ function q(label: string, u: UnitsSql, sql: string, extra: Record<string, SqlVal
   return { label, params: { ...u.params, ...extra }, sql: `WITH ${u.ctes}\n${sql}` };
 }
 
-export function armMomentsQuery(u: UnitsSql, d: Dialect): SqlQuery {
-  return q("ab_arm_moments", u, `SELECT v, ${momentColumns(d)} FROM units GROUP BY v`);
+export function armMomentsQuery(u: UnitsSql, d: Dialect, m: MomentShape): SqlQuery {
+  return q("ab_arm_moments", u, `SELECT v, ${momentColumns(d, m)} FROM units GROUP BY v`);
 }
 
-export function segmentMomentsQuery(u: UnitsSql, d: Dialect): SqlQuery {
+export function segmentMomentsQuery(u: UnitsSql, d: Dialect, m: MomentShape): SqlQuery {
   return q(
     "ab_segment_moments",
     u,
-    `SELECT v, s, ${momentColumns(d)} FROM units WHERE v IS NOT NULL AND s IS NOT NULL GROUP BY v, s`,
+    `SELECT v, s, ${momentColumns(d, m)} FROM units WHERE v IS NOT NULL AND s IS NOT NULL GROUP BY v, s`,
   );
 }
 
-export function lookMomentsQuery(u: UnitsSql, d: Dialect): SqlQuery {
+export function lookMomentsQuery(u: UnitsSql, d: Dialect, m: MomentShape): SqlQuery {
   return q(
     "ab_look_moments",
     u,
-    `SELECT v, t, ${momentColumns(d)} FROM units WHERE v IS NOT NULL AND t IS NOT NULL GROUP BY v, t ORDER BY t`,
+    `SELECT v, t, ${momentColumns(d, m)} FROM units WHERE v IS NOT NULL AND t IS NOT NULL GROUP BY v, t ORDER BY t`,
   );
 }
 

@@ -1,0 +1,136 @@
+/**
+ * `npm run bench -- ab`: the ab model on 10,000,000 units in two arms with a pre-period covariate,
+ * generated inside DuckDB by SQL. Prints request → result time split into warehouse time (the
+ * model's SQL) and statistics time (everything the function computes from the sufficient
+ * statistics), peak RSS during the run (flat in units: the function sees 2 rows per query), and
+ * the whole CLI run (`cfap analyze ab` in-process: CSV load + analysis) on the same data as a CSV,
+ * next to pandas + scipy (Welch + CUPED) on that CSV when /usr/bin/python3 has them.
+ * Not a test: figures depend on the machine.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { analyzeAb } from "../cli/commands/analyze-ab";
+import { runAb } from "../models/ab/analyze";
+import { abParamsSchema } from "../models/ab/params";
+import type { ModelContext } from "../models/model";
+import { openDuckDbWarehouse } from "../warehouse/duckdb";
+import { mib, PeakMemory } from "./memory";
+
+const UNITS = 10_000_000;
+
+const PANDAS_SCIPY = `
+import sys, time
+t0 = time.time()
+import numpy as np, pandas as pd
+from scipy import stats
+df = pd.read_csv(sys.argv[1])
+t1 = time.time()
+x = df.pre_revenue.fillna(df.pre_revenue.mean()).values
+y = df.revenue.values
+theta = np.cov(x, y)[0, 1] / np.var(x, ddof=1)
+yadj = y - theta * (x - x.mean())
+m = (df.variant == "treatment").values
+r1 = stats.ttest_ind(y[m], y[~m], equal_var=False)
+r2 = stats.ttest_ind(yadj[m], yadj[~m], equal_var=False)
+t2 = time.time()
+print(f"pandas read_csv {1000*(t1-t0):.0f} ms, Welch + CUPED {1000*(t2-t1):.0f} ms, p={r2.pvalue:.4g}")
+`;
+
+export async function benchAb(): Promise<void> {
+  const wh = await openDuckDbWarehouse({ path: ":memory:" });
+  const csv = join(tmpdir(), `cfap-bench-ab-${process.pid}.csv`);
+  try {
+    const g0 = performance.now();
+    await wh.exec(`SELECT setseed(0.42)`);
+    // x: pre-period revenue (10% of units without one), y = 0.6·x + noise + 0.05 in treatment.
+    await wh.exec(
+      `CREATE TABLE bench_ab AS
+       SELECT i AS unit, CASE WHEN i % 2 = 0 THEN 'control' ELSE 'treatment' END AS variant,
+              CASE WHEN random() < 0.9 THEN x END AS pre_revenue,
+              0.6 * x + 10 * random() + 0.05 * (i % 2) AS revenue
+       FROM (SELECT i, 20 * random() + 10 * random() AS x FROM range(${UNITS}) r(i))`,
+    );
+    console.log(
+      `ab bench: generated ${UNITS.toLocaleString("en-US")} units in DuckDB in ${(performance.now() - g0).toFixed(0)} ms`,
+    );
+
+    const params = abParamsSchema.parse({
+      source: {
+        kind: "table",
+        table: "bench_ab",
+        variant: "variant",
+        outcome: "revenue",
+        covariate: "pre_revenue",
+      },
+      control: "control",
+    });
+    const ctx: ModelContext<typeof params> = {
+      workspaceId: "bench",
+      params,
+      warehouse: { dialect: wh.dialect, kind: wh.kind },
+      query: (q) => wh.query(q),
+      stage: async () => undefined,
+      checkCancelled: async () => undefined,
+    };
+    for (let rep = 0; rep < 3; rep++) {
+      const mem = new PeakMemory();
+      const rss0 = process.memoryUsage().rss;
+      const t0 = performance.now();
+      const out = await runAb(ctx);
+      const total = performance.now() - t0;
+      const peak = mem.stop();
+      const timing = out.diagnostics.timing as { warehouse_ms: number; statistics_ms: number };
+      const e = out.estimates[0];
+      console.log(
+        `  run ${rep + 1}: request→result ${total.toFixed(0)} ms = warehouse ${timing.warehouse_ms.toFixed(1)} ms + statistics ${timing.statistics_ms.toFixed(2)} ms; ` +
+          `RSS ${mib(rss0)} → peak ${mib(peak)}; lift ${e.estimate.toFixed(4)} (p ${Number(e.p_value).toPrecision(3)}), ` +
+          `CUPED variance reduction ${((out.diagnostics.cuped as { variance_reduction: number }).variance_reduction * 100).toFixed(1)}%`,
+      );
+    }
+
+    const w0 = performance.now();
+    await wh.exec(`COPY bench_ab TO '${csv}' (HEADER, DELIMITER ',')`);
+    console.log(`  wrote ${mib(statSync(csv).size)} CSV in ${(performance.now() - w0).toFixed(0)} ms`);
+    await wh.close();
+
+    const log = console.log;
+    const c0 = performance.now();
+    console.log = () => undefined;
+    try {
+      await analyzeAb([
+        "--data",
+        csv,
+        "--variant",
+        "variant",
+        "--control",
+        "control",
+        "--outcome",
+        "revenue",
+        "--covariate",
+        "pre_revenue",
+      ]);
+    } finally {
+      console.log = log;
+    }
+    console.log(
+      `  CLI (cfap analyze ab, CSV load + Welch + CUPED), in-process: ${(performance.now() - c0).toFixed(0)} ms`,
+    );
+
+    if (existsSync("/usr/bin/python3")) {
+      const script = join(tmpdir(), `cfap-bench-ab-${process.pid}.py`);
+      writeFileSync(script, PANDAS_SCIPY);
+      const p0 = performance.now();
+      const r = spawnSync("/usr/bin/python3", [script, csv], { encoding: "utf8" });
+      const ms = performance.now() - p0;
+      rmSync(script, { force: true });
+      if (r.status === 0)
+        console.log(`  pandas + scipy whole process: ${ms.toFixed(0)} ms (${r.stdout.trim()})`);
+      else console.log(`  pandas + scipy unavailable: ${r.stderr.split("\n").slice(-2).join(" ")}`);
+    }
+  } finally {
+    rmSync(csv, { force: true });
+    await wh.close().catch(() => undefined);
+  }
+}
