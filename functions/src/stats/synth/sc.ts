@@ -142,6 +142,9 @@ export interface AdhFit extends WeightFit {
 }
 
 /** Inner ADH problem for a given V. */
+/** Reused between inner solves (the solver does not keep H or g). */
+const adhScratch = { A: new Float64Array(0), H: new Float64Array(0), g: new Float64Array(0) };
+
 export function adhInner(
   x0: number[][],
   x1: number[],
@@ -151,11 +154,12 @@ export function adhInner(
   const J = x0.length;
   const k = x1.length;
   // H = A Aᵀ and g = A a1 with A = X0 diag(√v): J·k work for A, J²k/2 for H.
-  const A = new Float64Array(J * k);
+  if (adhScratch.A.length < J * k) adhScratch.A = new Float64Array(J * k);
+  if (adhScratch.H.length !== J * J) adhScratch.H = new Float64Array(J * J);
+  if (adhScratch.g.length !== J) adhScratch.g = new Float64Array(J);
+  const { A, H, g } = adhScratch;
   const sv = v.map(Math.sqrt);
   for (let i = 0; i < J; i++) for (let p = 0; p < k; p++) A[i * k + p] = x0[i][p] * sv[p];
-  const H = new Float64Array(J * J);
-  const g = new Float64Array(J);
   for (let i = 0; i < J; i++) {
     const ri = i * k;
     let gi = 0;

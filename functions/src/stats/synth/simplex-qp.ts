@@ -42,6 +42,30 @@ export interface SimplexQpResult {
   converged: boolean;
 }
 
+/**
+ * Scratch buffers reused across solves: the ADH outer search runs thousands of tiny solves and
+ * allocation (and the garbage it leaves) dominated their cost. Solves are synchronous and never
+ * nested, so one set of buffers per thread is safe.
+ */
+const scratch = {
+  f: new Float64Array(64),
+  r: new Float64Array(64),
+  u8a: new Uint8Array(64),
+  u8b: new Uint8Array(64),
+  eq: new Float64Array(256),
+  x: new Float64Array(16),
+};
+function buf(name: "f" | "r" | "eq" | "x", n: number): Float64Array {
+  if (scratch[name].length < n) scratch[name] = new Float64Array(Math.max(n, 2 * scratch[name].length));
+  return scratch[name];
+}
+function bytes(name: "u8a" | "u8b", n: number): Uint8Array {
+  if (scratch[name].length < n) scratch[name] = new Uint8Array(Math.max(n, 2 * scratch[name].length));
+  const b = scratch[name].subarray(0, n);
+  b.fill(0);
+  return b;
+}
+
 /** H is n×n row-major (length n²); g has length n. */
 export function solveSimplexQp(
   H: Float64Array,
@@ -68,7 +92,7 @@ export function solveSimplexQp(
   let best = 0;
   for (let j = 1; j < n; j++) if (0.5 * h[j * n + j] - b[j] < 0.5 * h[best * n + best] - b[best]) best = j;
   const w = new Float64Array(n);
-  const inP = new Uint8Array(n);
+  const inP = bytes("u8a", n);
   let passive: number[] = [];
   const ws = opts.warmStart;
   if (ws && ws.length === n) {
@@ -87,9 +111,9 @@ export function solveSimplexQp(
     passive = [best];
     inP[best] = 1;
   }
-  const r = new Float64Array(n);
+  const r = buf("r", n);
   let iterations = 0;
-  const blocked = new Uint8Array(n);
+  const blocked = bytes("u8b", n);
   // A warm start is not optimal on its support for this problem: descend on it first.
   let k = passive.length > 1 ? passive[passive.length - 1] : -1;
   let warm = passive.length > 1;
@@ -220,7 +244,7 @@ export function kkt(h: Float64Array, b: Float64Array, n: number, w: Float64Array
     sum += w[j];
     neg = Math.max(neg, -w[j]);
   }
-  const r = new Float64Array(n);
+  const r = buf("f", n);
   for (let i = 0; i < n; i++) {
     let acc = -b[i];
     const row = i * n;
@@ -244,8 +268,8 @@ export function kkt(h: Float64Array, b: Float64Array, n: number, w: Float64Array
 function solveEquality(h: Float64Array, b: Float64Array, n: number, P: number[]): Float64Array | null {
   const k = P.length;
   const m = k + 1;
-  const a = new Float64Array(m * (m + 1));
   const c = m + 1;
+  const a = buf("eq", m * c);
   let scale = 0;
   for (let p = 0; p < k; p++) scale = Math.max(scale, Math.abs(h[P[p] * n + P[p]]));
   if (!(scale > 0)) scale = 1;
@@ -256,6 +280,7 @@ function solveEquality(h: Float64Array, b: Float64Array, n: number, P: number[])
     a[p * c + m] = b[P[p]];
   }
   for (let q = 0; q < k; q++) a[k * c + q] = scale;
+  a[k * c + k] = 0;
   a[k * c + m] = scale;
   const eps = 1e-13 * scale;
   for (let col = 0; col < m; col++) {
@@ -277,13 +302,13 @@ function solveEquality(h: Float64Array, b: Float64Array, n: number, P: number[])
       for (let j = col; j < c; j++) a[row * c + j] -= f * a[col * c + j];
     }
   }
-  const x = new Float64Array(m);
+  const x = buf("x", m);
   for (let row = m - 1; row >= 0; row--) {
     let acc = a[row * c + m];
     for (let j = row + 1; j < m; j++) acc -= a[row * c + j] * x[j];
     x[row] = acc / a[row * c + row];
   }
-  return x.subarray(0, k);
+  return x;
 }
 
 /** Gram H = XᵀX and g = Xᵀy for X given as columns (one Float64Array per donor, rows = periods). */
