@@ -35,6 +35,7 @@ import {
   timeBlockQueries,
   WIDE_GRAM_MAX_PERIODS,
   wideTimeGramQuery,
+  unbalancedPass1Query,
   WITHIN_MAX_PERIODS,
   WITHIN_MEAT_MAX_REGRESSORS,
   withinMomentNames,
@@ -127,6 +128,15 @@ export async function fitRegression(
       `${design.kind}: only ${nPeriods} period in the sample; fixed effects need at least two`,
     );
   }
+  // Unbalanced for sure (rows not a multiple of the periods): no shape query; the units come with
+  // the wide time Gram query.
+  const wideMax = opts.wideGramMaxPeriods ?? WIDE_GRAM_MAX_PERIODS;
+  let unitsFromGram = false;
+  if (design.fixedEffects && fe === "none" && surelyUnbalanced(ctx, design, opts, wideMax)) {
+    fe = "twoway_unbalanced";
+    nPeriods = ctx.described?.shape.n_periods ?? 0;
+    unitsFromGram = true;
+  }
   if (design.fixedEffects && fe === "none") {
     const [shape] = await q(designShapeQuery(ctx, design));
     const nShape = num(shape.n);
@@ -142,17 +152,33 @@ export async function fitRegression(
       );
     }
   }
-  const k = design.fixedEffects ? p + (nUnits as number) + (nPeriods as number) - 1 : p;
-
-  // Pass 1: cross-products.
+  // Pass 1: cross-products (unbalanced: per period, with the time sums, added up here).
   const cells = within ? undefined : cellCrossProducts(ctx, design);
-  const [cp] = within ? [within] : cells ? [cells] : await q(crossProductsQuery(ctx, design, fe));
+  const perPeriod = fe === "twoway_unbalanced" ? await q(unbalancedPass1Query(ctx, design)) : undefined;
+  const [cp] = within
+    ? [within]
+    : cells
+      ? [cells]
+      : perPeriod
+        ? [addUpPeriods(perPeriod, p)]
+        : await q(crossProductsQuery(ctx, design, fe));
   const names = design.regressors.map((r) => r.name);
   let xtx: Mat = symmetricFromUpper(p, (j, l) => num(cp[`xtx_${j}_${l}`]));
   let xty = names.map((_, j) => num(cp[`xty_${j}`]));
   const rawSs = names.map((_, j) => num(cp[`raw_${j}`]));
   assertFinite([...xtx.flat(), ...xty, ...rawSs], "cross-products");
   const n = num(cp.n);
+
+  let gramRow: Row | undefined;
+  let sorted: number[] = [];
+  if (perPeriod) {
+    sorted = perPeriod.map((r) => num(r.t)).sort((a, b) => a - b);
+    if (sorted.length <= wideMax) {
+      [gramRow] = await q(wideTimeGramQuery(ctx, design, sorted));
+      if (unitsFromGram) nUnits = num(gramRow.n_units);
+    }
+  }
+  const k = design.fixedEffects ? p + (nUnits as number) + (nPeriods as number) - 1 : p;
   if (!(n > k)) {
     throw new ModelFailure(
       "insufficient_data",
@@ -165,11 +191,10 @@ export async function fitRegression(
   let periods: number[] = [];
   if (fe === "twoway_unbalanced") {
     const tq = timeBlockQueries(ctx, design);
-    const sums = await q(tq.sums);
-    const sorted = sums.map((r) => num(r.t)).sort((a, b) => a - b);
+    const sums = perPeriod as Row[];
     let gram: Row[];
-    if (sorted.length <= (opts.wideGramMaxPeriods ?? WIDE_GRAM_MAX_PERIODS)) {
-      const [w] = await q(wideTimeGramQuery(ctx, design, sorted));
+    if (gramRow) {
+      const w = gramRow;
       gram = [];
       for (let a = 0; a < sorted.length; a++) {
         for (let b = a; b < sorted.length; b++) {
@@ -461,4 +486,33 @@ function expandWithin(
     }
   }
   return { ssr, meat };
+}
+
+/**
+ * A fixed-effects design over the whole panel whose row count is not a multiple of its periods
+ * cannot be balanced: the shape query can be skipped (the units come with the wide time Gram).
+ */
+function surelyUnbalanced(
+  ctx: QueryContext,
+  design: Design,
+  opts: { forceFixedEffects?: FixedEffectsMethod },
+  wideMax: number,
+): boolean {
+  const shape = ctx.described?.shape;
+  if (!shape || design.filter || opts.forceFixedEffects) return false;
+  const n = shape.n ?? 0;
+  const T = shape.n_periods ?? 0;
+  return T >= 2 && T <= wideMax && n % T !== 0;
+}
+
+/** The cross-products row from the per-period rows of `unbalancedPass1Query`. */
+function addUpPeriods(rows: Row[], p: number): Row {
+  const keys = ["yty"];
+  for (let j = 0; j < p; j++) {
+    keys.push(`xty_${j}`, `raw_${j}`);
+    for (let l = j; l < p; l++) keys.push(`xtx_${j}_${l}`);
+  }
+  const out: Row = { n: rows.reduce((s, r) => s + num(r.n_s), 0) };
+  for (const key of keys) out[key] = rows.reduce((s, r) => s + num(r[key]), 0);
+  return out;
 }

@@ -196,7 +196,7 @@ export function wideTimeGramQuery(ctx: QueryContext, design: Design, periods: nu
         ctx,
         designCte(design),
         `pu AS (SELECT u, ${f("COUNT(*)")} AS ni, ${pivots.join(", ")} FROM d GROUP BY u)`,
-      ) + `SELECT ${sums.join(", ")} FROM pu`,
+      ) + `SELECT ${f("COUNT(*)")} AS n_units, ${sums.join(", ")} FROM pu`,
   };
 }
 
@@ -406,4 +406,31 @@ export function timeMeansFromCells(
   return [...byT]
     .sort((a, b) => a[0] - b[0])
     .map(([t, a]) => ({ t, nt: a.n, ty: a.sy / a.n, tx: design.regressors.map(() => a.nd / a.n) }));
+}
+
+/**
+ * Unbalanced panels, pass 1 and the time sums in one query: per period t, over the unit-demeaned
+ * variables, the row count, Σ yy, Σ xx_j (the time block, as in `timeBlockQueries().sums`) and the
+ * period's share of the cross-products (Σ xx_j xx_k, Σ xx_j yy, Σ yy², Σ x_j² before sweeping),
+ * which the client adds up over the T rows: one scan instead of two.
+ */
+export function unbalancedPass1Query(ctx: QueryContext, design: Design): SqlQuery {
+  const p = design.regressors.length;
+  const f = ctx.dialect.toFloat;
+  const sums: string[] = [`${f("COUNT(*)")} AS n_s`, `SUM(yy) AS sy`, `SUM(yy * yy) AS yty`];
+  for (let j = 0; j < p; j++) {
+    sums.push(
+      `SUM(${xx(j)}) AS sx_${j}`,
+      `SUM(${xx(j)} * yy) AS xty_${j}`,
+      `SUM(${x(j)} * ${x(j)}) AS raw_${j}`,
+    );
+    for (let k = j; k < p; k++) sums.push(`SUM(${xx(j)} * ${xx(k)}) AS xtx_${j}_${k}`);
+  }
+  return {
+    label: "did_unbalanced_pass1",
+    params: ctx.params,
+    sql:
+      withClause(ctx, designCte(design), sweptCtes(design, "twoway_unbalanced", true)) +
+      `SELECT t, ${sums.join(", ")} FROM m GROUP BY t`,
+  };
 }
