@@ -7,6 +7,11 @@
 import type { Estimate } from "../../contracts/result";
 import {
   markovSolveFlops,
+  ruleCredits,
+  shapleyCredits,
+  type Credit,
+  type PositionSum,
+  type RankSum,
   proportional,
   reconcile,
   solveMarkov,
@@ -17,7 +22,7 @@ import { ModelFailure, type ModelContext, type ModelOutput } from "../model";
 import { buildChain, transitionMatrix } from "./chain";
 import { columnKindsQuery, eventsJourneys, tableJourneys, type JourneySql } from "./journeys";
 import { ATTRIBUTION_MODELS, type AttributionModelName, type AttributionParams } from "./params";
-import { totalsQuery, touchesQuery, transitionsQuery } from "./queries";
+import { totalsQuery, touchesQuery, transitionsQuery, type CountSum } from "./queries";
 
 /** Dense solves above this many floating-point operations are refused (≈ seconds of CPU). */
 export const MARKOV_MAX_FLOPS = 4e9;
@@ -46,12 +51,6 @@ export const CONVENTIONS = {
     "Ordered Shapley value (Zhao et al. 2018, section 3.3): the same shares, assigned to each channel's rank among " +
     "the journey's distinct channels in order of first touch; the per-channel totals equal the simplified value.",
 } as const;
-
-interface ChannelRow {
-  ch: string;
-  k: number | null;
-  [sum: string]: unknown;
-}
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
@@ -126,18 +125,15 @@ export async function runAttribution(ctx: ModelContext<AttributionParams>): Prom
   }
 
   await ctx.stage("aggregating touches", 0.3);
+  const counts: CountSum = t.n_fractional > 0 ? "fixed" : "integer";
   const [touchRows, transRows] = await Promise.all([
     wantTouches
-      ? timed<ChannelRow>(
-          touchesQuery(j, d, {
-            first: p.position.first,
-            last: p.position.last,
-            halfLifeDays: p.time_decay.half_life_days,
-          }),
-        )
-      : Promise.resolve([] as ChannelRow[]),
+      ? timed<Record<string, unknown>>(touchesQuery(j, d, p.time_decay.half_life_days, counts))
+      : Promise.resolve([] as Record<string, unknown>[]),
     wantMarkov
-      ? timed<Record<string, unknown>>(transitionsQuery(j, d, p.markov.order, p.markov.collapse_repeats))
+      ? timed<Record<string, unknown>>(
+          transitionsQuery(j, d, p.markov.order, p.markov.collapse_repeats, counts),
+        )
       : Promise.resolve([] as Record<string, unknown>[]),
   ]);
   await ctx.checkCancelled();
@@ -145,41 +141,30 @@ export async function runAttribution(ctx: ModelContext<AttributionParams>): Prom
   await ctx.stage("estimating", 0.7);
   const c0 = performance.now();
   const perModel = new Map<AttributionModelName, Map<string, { c: number; v: number }>>();
-  const add = (m: AttributionModelName, ch: string, c: number, v: number) => {
-    let byCh = perModel.get(m);
-    if (!byCh) perModel.set(m, (byCh = new Map()));
-    const cur = byCh.get(ch) ?? { c: 0, v: 0 };
-    cur.c += c;
-    cur.v += v;
-    byCh.set(ch, cur);
-  };
-  const prefix: Partial<Record<AttributionModelName, string>> = {
-    first: "first",
-    last: "last",
-    linear: "linear",
-    position: "position",
-    time_decay: "td",
-    shapley: "shapley",
-    shapley_ordered: "shapley",
-  };
+  const put = (m: AttributionModelName, credits: Map<string, Credit>) =>
+    perModel.set(m, new Map([...credits].map(([ch, x]) => [ch, { c: x.conv, v: x.value }])));
   const channelSet = new Set<string>();
-  const byRank = new Map<string, { c: number[]; v: number[] }>();
+  // GROUPING(i, n, k, m): 3 = (ch, i, n), 12 = (ch, k, m), 15 = (ch) — see touchesQuery.
+  const positions: PositionSum[] = [];
+  const ranks: RankSum[] = [];
+  const decay = new Map<string, Credit>();
   for (const r of touchRows) {
     const ch = String(r.ch);
     channelSet.add(ch);
-    for (const m of models) {
-      const px = prefix[m];
-      if (!px) continue;
-      add(m, ch, num(r[`${px}_c`]), num(r[`${px}_v`]));
-    }
-    if (r.k !== null && r.k !== undefined && models.includes("shapley_ordered")) {
-      const k = num(r.k);
-      const e = byRank.get(ch) ?? { c: [], v: [] };
-      e.c[k - 1] = (e.c[k - 1] ?? 0) + num(r.shapley_c);
-      e.v[k - 1] = (e.v[k - 1] ?? 0) + num(r.shapley_v);
-      byRank.set(ch, e);
-    }
+    const g = num(r.gb);
+    if (g === 3) positions.push({ ch, i: num(r.i), n: num(r.n), conv: num(r.c), value: num(r.v) });
+    else if (g === 12 && r.k !== null && r.k !== undefined)
+      ranks.push({ ch, k: num(r.k), m: num(r.m), conv: num(r.c), value: num(r.v) });
+    else if (g === 15) decay.set(ch, { conv: num(r.td_c), value: num(r.td_v) });
   }
+  const rules = ruleCredits(positions, p.position);
+  const shap = shapleyCredits(ranks);
+  for (const m of models) {
+    if (m === "first" || m === "last" || m === "linear" || m === "position") put(m, rules[m]);
+    else if (m === "time_decay") put(m, decay);
+    else if (m === "shapley" || m === "shapley_ordered") put(m, shap.total);
+  }
+  const byRank = new Map([...shap.byRank].map(([ch, x]) => [ch, { c: x.conv, v: x.value }]));
 
   const diagnostics: Record<string, unknown> = {};
   if (wantMarkov) {
@@ -190,7 +175,7 @@ export async function runAttribution(ctx: ModelContext<AttributionParams>): Prom
           const c = r[`c_${x}`];
           return c === null || c === undefined ? null : String(c);
         }),
-        fin: num(r.fin) === 1,
+        fin: num(r.e) === 1,
         w: num(r.w),
         tc: num(r.tc),
         tn: num(r.tn),
@@ -221,8 +206,8 @@ export async function runAttribution(ctx: ModelContext<AttributionParams>): Prom
     const val = proportional(inputVal, reV);
     sol.removals.forEach((r, i) => {
       channelSet.add(r.channel);
-      add("markov", r.channel, conv[i], val[i]);
     });
+    perModel.set("markov", new Map(sol.removals.map((r, i) => [r.channel, { c: conv[i], v: val[i] }])));
     const tm = transitionMatrix(chain);
     diagnostics.markov = {
       method: "exact: absorbing-chain fundamental matrix, one LU solve per removal (no simulation)",
@@ -274,7 +259,9 @@ export async function runAttribution(ctx: ModelContext<AttributionParams>): Prom
         ci_low: null,
         ci_high: null,
         p_value: null,
-        ...(rank ? { by_rank: dense(rank.c), value_by_rank: j.hasValue ? dense(rank.v) : null } : {}),
+        ...(m === "shapley_ordered"
+          ? { by_rank: rank ? rank.c : [], value_by_rank: j.hasValue ? (rank ? rank.v : []) : null }
+          : {}),
       });
     }
   }
@@ -313,10 +300,6 @@ export async function runAttribution(ctx: ModelContext<AttributionParams>): Prom
     n_obs: Math.round(t.n_rows - t.n_empty),
     warnings,
   };
-}
-
-function dense(a: number[]): number[] {
-  return Array.from({ length: a.length }, (_, i) => a[i] ?? 0);
 }
 
 function fmt(x: number): string {

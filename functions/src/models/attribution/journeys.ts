@@ -60,7 +60,9 @@ export function tableJourneys(
     : kinds.timesIsList
       ? `CAST(${q(s.times)} AS ${listType})`
       : L.splitDoubles(`CAST(${q(s.times)} AS STRING)`, "att_sep");
-  const path = kinds.pathIsList ? q(s.path) : L.splitTrim(`CAST(${q(s.path)} AS STRING)`, "att_sep");
+  const path = kinds.pathIsList
+    ? `CAST(${q(s.path)} AS ${d.name === "duckdb" ? "VARCHAR[]" : "ARRAY<STRING>"})`
+    : L.splitTrim(`CAST(${q(s.path)} AS STRING)`, "att_sep");
   const cols = [
     `${path} AS path`,
     `COALESCE(${f(q(s.conversions))}, 0) AS conv`,

@@ -1,9 +1,11 @@
 /**
  * The model's warehouse queries. Each returns a handful of rows whatever the number of journeys:
  *  - totals: input conversions, value, nulls, journeys, and rows that cannot be attributed;
- *  - touches: one row per (channel, first-occurrence rank) with the sums every heuristic and both
- *    Shapley variants need (one unnest of the journeys, one GROUP BY);
+ *  - touches: conversions and value per (channel, position, path length) and per (channel, rank of
+ *    first touch, distinct channels), from which every heuristic and both Shapley variants follow
+ *    (stats/attribution/credits), plus the time-decay sums when touches have ages;
  *  - transitions: the order-k Markov chain's weighted transitions and terminal weights per state.
+ * Sums are exact (integers, or fixed point with 18 decimals) so reruns are bit-identical.
  */
 import type { SqlQuery, SqlValue } from "../../warehouse/warehouse";
 import type { Dialect } from "../../warehouse/sql/dialect";
@@ -41,84 +43,87 @@ export function totalsQuery(j: JourneySql, d: Dialect): SqlQuery {
       `${L.exactSum(`CASE WHEN ${empty} THEN val ELSE 0 END`, SCALE)} AS val_empty, ` +
       `${f(`SUM(CASE WHEN ages IS NOT NULL AND ${L.len("ages")} <> ${L.len("path")} AND conv > 0 THEN 1 ELSE 0 END)`)} AS n_age_mismatch, ` +
       `${f(`SUM(CASE WHEN conv > 0 AND NOT (${empty}) AND ages IS NULL THEN 1 ELSE 0 END)`)} AS n_no_ages, ` +
+      `${f(`SUM(CASE WHEN conv <> FLOOR(conv) OR nulls <> FLOOR(nulls) THEN 1 ELSE 0 END)`)} AS n_fractional, ` +
       `${f(`MAX(${L.len("path")})`)} AS max_len FROM j_all`,
   };
 }
 
+/** How to sum conversion and null counts exactly: as integers when every count is whole, else in fixed point. */
+export type CountSum = "integer" | "fixed";
+
+function countSum(L: ReturnType<typeof listSql>, expr: string, kind: CountSum): string {
+  return kind === "integer" ? L.intSum(expr) : L.exactSum(expr, SCALE);
+}
+
 /**
- * Per touch (channel ch at position i of a path of n touches, m distinct channels; k = rank of ch
- * among the path's distinct channels in order of first occurrence, NULL for repeats):
- *   first      conv·[i = 1]
- *   last       conv·[i = n]
- *   linear     conv/n
- *   position   conv·w(i, n): n = 1 → 1; n = 2 → first/(first+last), last/(first+last);
- *              else first, last at the ends and (1 − first − last)/(n − 2) in between
- *   time_decay conv·2^(−age_i/h) / Σ_j 2^(−age_j/h)
- *   shapley    conv/m on first occurrences (Zhao et al. 2018, eq. 8), by rank k (their ordered variant)
- * and the same with val for value.
+ * Converting touches grouped three ways (GROUPING SETS, one pass):
+ *   g = 0  (ch, i, n): conversions and value at position i of paths of n touches;
+ *   g = 1  (ch, k, m): the same on first occurrences, k = rank of ch among the path's m distinct
+ *          channels in order of first touch (k NULL for repeats: ignored);
+ *   g = 2  (ch): time-decay sums Σ conv·2^(−age_i/h) / Σ_j 2^(−age_j/h) (and val), when there are ages.
+ * The model weights (first, last, linear, position, Shapley) depend only on (i, n) and (k, m), so
+ * they are applied to these few sums in the function, not per touch in the warehouse.
  */
-export function touchesQuery(j: JourneySql, d: Dialect, w: TouchWeights): SqlQuery {
+export function touchesQuery(j: JourneySql, d: Dialect, halfLifeDays: number, counts: CountSum): SqlQuery {
   const L = listSql(d);
   const p = d.param;
   const params: Record<string, SqlValue> = {
     ...j.params,
-    att_pf: w.first,
-    att_pl: w.last,
     // DuckDB refuses parameters the SQL does not use.
-    ...(j.hasAges ? { att_h: w.halfLifeDays } : {}),
+    ...(j.hasAges ? { att_h: halfLifeDays } : {}),
   };
   const f = (e: string) => d.toFloat(e);
-  const pos =
-    `CASE WHEN n = 1 THEN 1.0 WHEN n = 2 THEN (CASE WHEN i = 1 THEN ${p("att_pf")} ELSE ${p("att_pl")} END) / (${p("att_pf")} + ${p("att_pl")}) ` +
-    `WHEN i = 1 THEN ${p("att_pf")} WHEN i = n THEN ${p("att_pl")} ELSE (1.0 - ${p("att_pf")} - ${p("att_pl")}) / (n - 2) END`;
   const td = `CASE WHEN ages IS NULL OR ${L.len("ages")} <> n THEN NULL ELSE pow(2.0, -${L.at("ages", "i")} / ${p("att_h")}) / tdsum END`;
   const u = L.unnest("path", "ch", "i");
   const t = [
     // Only converting journeys carry credit; non-converting ones matter to Markov alone.
-    `jt AS (SELECT path, conv, val, ages, ${f(L.len("path"))} AS n, ${L.distinctOrdered("path")} AS dl, ` +
+    `jt AS (SELECT path, conv, val, ages, ${L.len("path")} AS n, ${L.distinctOrdered("path")} AS dl, ` +
       (j.hasAges ? `CASE WHEN ages IS NULL THEN NULL ELSE ${L.decaySum("ages", p("att_h"))} END` : "NULL") +
       ` AS tdsum FROM j WHERE conv > 0)`,
     `tu AS (SELECT path, dl, conv, val, ages, n, tdsum, ${u.select} FROM jt${u.from})`,
-    // k: rank of ch among the journey's distinct channels in order of first touch (first occurrences only).
     `tt AS (SELECT ch, i, n, conv, val, ${j.hasAges ? td : "NULL"} AS tdw, ` +
-      `CASE WHEN ${L.firstAt("path", "ch", "i")} THEN ${L.positionOf("dl", "ch")} END AS k, ` +
-      `CASE WHEN ${L.firstAt("path", "ch", "i")} THEN 1.0 / ${f(L.len("dl"))} ELSE 0.0 END AS sw FROM tu)`,
+      `CASE WHEN ${L.firstAt("path", "ch", "i")} THEN ${L.positionOf("dl", "ch")} END AS k, ${L.len("dl")} AS m FROM tu)`,
   ];
-  const sums = (name: string, weight: string) =>
-    `${L.exactSum(`conv * (${weight})`, SCALE)} AS ${name}_c, ${L.exactSum(`val * (${weight})`, SCALE)} AS ${name}_v`;
-  const cols = [
-    sums("first", "CASE WHEN i = 1 THEN 1.0 ELSE 0.0 END"),
-    sums("last", "CASE WHEN i = n THEN 1.0 ELSE 0.0 END"),
-    sums("linear", "1.0 / n"),
-    sums("position", pos),
-    sums("td", "tdw"),
-    sums("shapley", "sw"),
-  ];
+  const tdCols = j.hasAges
+    ? `, ${L.exactSum("conv * tdw", SCALE)} AS td_c, ${L.exactSum("val * tdw", SCALE)} AS td_v`
+    : "";
   return {
     label: "attribution_touches",
     params,
-    sql: withJ(j, ...t) + `SELECT ch, k, ${cols.join(", ")} FROM tt GROUP BY ch, k`,
+    sql:
+      withJ(j, ...t) +
+      `SELECT ${f("GROUPING(i, n, k, m)")} AS gb, ch, ${f("i")} AS i, ${f("n")} AS n, ${f("k")} AS k, ${f("m")} AS m, ` +
+      `${countSum(L, "conv", counts)} AS c, ${L.exactSum("val", SCALE)} AS v${tdCols} ` +
+      `FROM tt GROUP BY GROUPING SETS ((ch, i, n), (ch, k, m)${j.hasAges ? ", (ch)" : ""})`,
   };
 }
 
 /**
  * The order-k chain. State at touch i = the last min(i, k) channels; the pair (s_{i−1}, s_i) is the
- * window c_0 … c_k = path[i−k … i] (NULL before the start), so the GROUP BY runs on the channel
- * columns themselves, not on built keys. Each journey adds its weight conv + nulls to (start) → s₁
- * and to every s_{i−1} → s_i, conv to s_n → (conversion), nulls to s_n → (null), val to s_n's value.
- * `collapse`: consecutive repeats are dropped first (order 1: by giving self-transitions weight 0,
- * which keeps the terminal counts; higher orders: on the collapsed list).
+ * window c_0 … c_k = path[i−k … i] (NULL before the start). Rows:
+ *   e = 0: window c_0 … c_k and the weight w = Σ (conv + nulls) of the transition s_{i−1} → s_i
+ *          ((start) → s₁ when c_0 … c_{k−1} are all NULL);
+ *   e = 1: the last state c_1 … c_k of each path with Σ conv → (conversion), Σ nulls → (null) and Σ val.
+ * `collapse`: consecutive repeats are dropped first (order 1: by leaving out self-transitions, which
+ * keeps the terminal counts; higher orders: on the collapsed list).
  */
-export function transitionsQuery(j: JourneySql, d: Dialect, order: number, collapse: boolean): SqlQuery {
+export function transitionsQuery(
+  j: JourneySql,
+  d: Dialect,
+  order: number,
+  collapse: boolean,
+  counts: CountSum,
+): SqlQuery {
   const L = listSql(d);
   const path = collapse && order > 1 ? L.collapse("path") : "path";
-  const u = L.unnest("cp", "ch", "i");
-  const window = Array.from({ length: order + 1 }, (_, x) =>
-    x === order ? "ch AS c_" + x : `${L.atOrNull("cp", `i - ${order - x}`)} AS c_${x}`,
+  const w = L.windowUnnest("cp", order);
+  const cs = Array.from({ length: order + 1 }, (_, x) => `c_${x}`);
+  const last = Array.from(
+    { length: order },
+    (_, x) => `${L.atOrNull("cp", `${L.len("cp")} - ${order - 1 - x}`)} AS c_${x + 1}`,
   );
-  const selfLoop =
-    collapse && order === 1 ? `CASE WHEN c_0 = c_1 THEN 0.0 ELSE conv + nulls END` : "conv + nulls";
-  const cs = Array.from({ length: order + 1 }, (_, x) => `c_${x}`).join(", ");
+  const noSelf = collapse && order === 1 ? ` WHERE c_0 IS NULL OR c_0 <> c_1` : "";
+  const zero = d.toFloat("0");
   return {
     label: "attribution_transitions",
     params: j.params,
@@ -126,11 +131,14 @@ export function transitionsQuery(j: JourneySql, d: Dialect, order: number, colla
       withJ(
         j,
         `jm AS (SELECT ${path} AS cp, conv, val, nulls FROM j)`,
-        `mu AS (SELECT cp, conv, val, nulls, ${u.select} FROM jm${u.from})`,
-        `mt AS (SELECT ${window.join(", ")}, CASE WHEN i = ${L.len("cp")} THEN 1 ELSE 0 END AS fin, conv, val, nulls FROM mu)`,
+        `mu AS (SELECT conv + nulls AS wt, ${w.select} FROM jm${w.from})`,
+        `me AS (SELECT conv, nulls, val, ${last.join(", ")} FROM jm)`,
       ) +
-      `SELECT ${cs}, fin, ${L.exactSum(selfLoop, SCALE)} AS w, ${L.exactSum("conv", SCALE)} AS tc, ` +
-      `${L.exactSum("nulls", SCALE)} AS tn, ${L.exactSum("val", SCALE)} AS tv ` +
-      `FROM mt GROUP BY ${cs}, fin`,
+      `SELECT 0 AS e, ${cs.join(", ")}, ${countSum(L, "wt", counts)} AS w, ${zero} AS tc, ${zero} AS tn, ${zero} AS tv ` +
+      `FROM mu${noSelf} GROUP BY ${cs.join(", ")}
+` +
+      `UNION ALL SELECT 1 AS e, CAST(NULL AS STRING) AS c_0, ${cs.slice(1).join(", ")}, ${zero} AS w, ` +
+      `${countSum(L, "conv", counts)} AS tc, ${countSum(L, "nulls", counts)} AS tn, ${L.exactSum("val", SCALE)} AS tv ` +
+      `FROM me GROUP BY ${cs.slice(1).join(", ")}`,
   };
 }

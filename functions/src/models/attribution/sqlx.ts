@@ -18,6 +18,12 @@ export interface ListSql {
    * DuckDB: unnest + generate_subscripts in the select list (several times faster than WITH ORDINALITY).
    */
   unnest(list: string, elem: string, pos: string): { select: string; from: string };
+  /**
+   * One row per element with the window of the last `order` + 1 elements as columns c_0 … c_order
+   * (c_order the element itself, c_x the element order − x places earlier, NULL before the start).
+   * DuckDB zips unnests of shifted copies of the list (no per-row list indexing).
+   */
+  windowUnnest(list: string, order: number): { select: string; from: string };
   /** Element i of the list, NULL when i < 1 (DuckDB reads negative indexes from the end). */
   atOrNull(list: string, i: string): string;
   /** Whether x first occurs in the list at position i. */
@@ -36,6 +42,8 @@ export interface ListSql {
    * do not, so the same input gives bit-identical output.
    */
   exactSum(expr: string, scale: number): string;
+  /** SUM of integer-valued terms, exact (64-bit integers), as DOUBLE. */
+  intSum(expr: string): string;
   /** Aggregate: list of expr ordered by `order`. */
   agg(expr: string, order: string): string;
   /** Seconds from a to b (TIMESTAMPs) as DOUBLE. */
@@ -55,6 +63,17 @@ export function listSql(d: Dialect): ListSql {
         select: `unnest(${l}) AS ${e}, generate_subscripts(${l}, 1) AS ${p}`,
         from: "",
       }),
+      windowUnnest: (l, k) => ({
+        select: Array.from({ length: k + 1 }, (_, x) => {
+          const lag = k - x;
+          const shifted =
+            lag === 0
+              ? l
+              : `list_resize(list_concat(list_resize(CAST([] AS VARCHAR[]), ${lag}), ${l}), len(${l}))`;
+          return `unnest(${shifted}) AS c_${x}`;
+        }).join(", "),
+        from: "",
+      }),
       atOrNull: (l, i) => `CASE WHEN ${i} >= 1 THEN ${l}[${i}] END`,
       firstAt: (l, x, i) => `list_position(${l}, ${x}) = ${i}`,
       distinctOrdered: (l) => `list_filter(${l}, (x, i) -> list_position(${l}, x) = i)`,
@@ -62,6 +81,7 @@ export function listSql(d: Dialect): ListSql {
       collapse: (l) => `list_filter(${l}, (x, i) -> i = 1 OR x <> ${l}[i - 1])`,
       decaySum: (l, h) => `list_sum(list_transform(${l}, a -> pow(2.0, -a / ${h})))`,
       exactSum: (e, sc) => `CAST(SUM(CAST(${e} AS DECIMAL(38, ${sc}))) AS DOUBLE)`,
+      intSum: (e) => `CAST(SUM(CAST(${e} AS BIGINT)) AS DOUBLE)`,
       agg: (e, o) => `list(${e} ORDER BY ${o})`,
       secondsBetween: (a, b) => `CAST(epoch(${b}) - epoch(${a}) AS DOUBLE)`,
     };
@@ -77,6 +97,12 @@ export function listSql(d: Dialect): ListSql {
       select: `${e}, ${p}_0 + 1 AS ${p}`,
       from: ` CROSS JOIN UNNEST(${l}) AS ${e} WITH OFFSET ${p}_0`,
     }),
+    windowUnnest: (l, k) => ({
+      select: Array.from({ length: k + 1 }, (_, x) =>
+        x === k ? `c_${k}` : `CASE WHEN wo - ${k - x} >= 0 THEN ${l}[OFFSET(wo - ${k - x})] END AS c_${x}`,
+      ).join(", "),
+      from: ` CROSS JOIN UNNEST(${l}) AS c_${k} WITH OFFSET wo`,
+    }),
     atOrNull: (l, i) => `CASE WHEN ${i} >= 1 THEN ${l}[ORDINAL(${i})] END`,
     firstAt: (l, x, i) =>
       `NOT EXISTS(SELECT 1 FROM UNNEST(${l}) AS y WITH OFFSET o WHERE o < ${i} - 1 AND y = ${x})`,
@@ -88,6 +114,7 @@ export function listSql(d: Dialect): ListSql {
       `ARRAY(SELECT y FROM UNNEST(${l}) AS y WITH OFFSET o WHERE o = 0 OR y <> ${l}[OFFSET(o - 1)] ORDER BY o)`,
     decaySum: (l, h) => `(SELECT SUM(POW(2.0, -a / ${h})) FROM UNNEST(${l}) AS a)`,
     exactSum: (e, sc) => `CAST(SUM(ROUND(CAST(${e} AS BIGNUMERIC), ${sc})) AS FLOAT64)`,
+    intSum: (e) => `CAST(SUM(CAST(${e} AS INT64)) AS FLOAT64)`,
     agg: (e, o) => `ARRAY_AGG(${e} ORDER BY ${o})`,
     secondsBetween: (a, b) => `CAST(TIMESTAMP_DIFF(${b}, ${a}, MICROSECOND) AS FLOAT64) / 1e6`,
   };

@@ -9,3 +9,13 @@ export {
   type MarkovSolution,
 } from "./markov";
 export { proportional, reconcile, type Reconciliation } from "./allocate";
+export {
+  positionWeight,
+  ruleCredits,
+  shapleyCredits,
+  type Credit,
+  type PositionSum,
+  type RankSum,
+  type RuleModel,
+  type ShapleyCredits,
+} from "./credits";
