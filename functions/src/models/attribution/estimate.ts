@@ -204,9 +204,7 @@ export async function runAttribution(ctx: ModelContext<AttributionParams>): Prom
     const reV = sol.removals.map((r) => r.removal_effect_value);
     const conv = proportional(inputConv, re);
     const val = proportional(inputVal, reV);
-    sol.removals.forEach((r, i) => {
-      channelSet.add(r.channel);
-    });
+    for (const r of sol.removals) channelSet.add(r.channel);
     perModel.set("markov", new Map(sol.removals.map((r, i) => [r.channel, { c: conv[i], v: val[i] }])));
     const tm = transitionMatrix(chain);
     diagnostics.markov = {
