@@ -6,6 +6,9 @@ const BENCHES: Record<string, () => Promise<void>> = {
   http: async () => (await import("./http")).benchHttp(),
   readers: async () => (await import("../ingestion/files/bench")).benchReaders(),
   did: async () => (await import("./did")).benchDid(),
+  ab: async () => (await import("./ab")).benchAb(),
+  attribution: async () => (await import("./attribution")).benchAttribution(),
+  synth: async () => (await import("./synth")).benchSynth(),
 };
 
 async function main(): Promise<void> {

@@ -9,10 +9,24 @@ import { z } from "zod";
 import type { ModelInfo } from "../contracts/api";
 import { canonicalJson } from "../ingestion/canonical-json";
 import type { Warehouse } from "../warehouse/warehouse";
+import { abModel } from "./ab";
+import { attributionModel } from "./attribution";
 import { didModel } from "./did";
+import { funnelModel } from "./funnel";
+import { geoDesignModel } from "./geo-design";
+import { powerModel } from "./power";
+import { synthModel } from "./synth";
 import type { Model } from "./model";
 
-export const models: Model[] = [didModel as unknown as Model];
+export const models: Model[] = [
+  didModel,
+  abModel,
+  powerModel,
+  attributionModel,
+  funnelModel,
+  synthModel,
+  geoDesignModel,
+] as unknown as Model[];
 
 export interface ModelRegistry {
   get(name: string): Model | undefined;

@@ -1,149 +1,38 @@
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
-import { parseArgs } from "node:util";
-import type { ResultEnvelope } from "../../contracts/result";
-import { HttpError } from "../../http/errors";
-import { loadCsvTable } from "../../models/did/csv";
-import { ModelFailure } from "../../models/model";
-import { LocalRunError, runModelLocally } from "../../runs/local-runner";
-import { openDuckDbWarehouse } from "../../warehouse/duckdb";
-import { CliError, formatNumber, printJson, table } from "../output";
+import { CliError } from "../output";
+import { AB_HELP, analyzeAb } from "./analyze-ab";
+import { ATTRIBUTION_HELP, analyzeAttribution } from "./analyze-attribution";
+import { DID_HELP, analyzeDid } from "./analyze-did";
+import { FUNNEL_HELP, analyzeFunnel } from "./analyze-funnel";
+import { GEO_DESIGN_HELP, analyzeGeoDesign } from "./analyze-geo-design";
+import { POWER_HELP, analyzePower } from "./analyze-power";
+import { SYNTH_HELP, analyzeSynth } from "./analyze-synth";
 
-export const ANALYZE_HELP = `cfap analyze did --data <file.csv> --outcome <col> --treated <0/1 col> --post <0/1 col>
-  [--unit <col>] [--time <col> --first-treated <col>] [--cluster <col>] [--se cr1|hc1|classical]
-  [--design 2x2|twfe] [--covariates a,b] [--leads n --lags m] [--alpha 0.05] [--json]
+/** `cfap analyze <model> …`: one subcommand per model, each in its own file. */
+const ANALYZERS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
+  did: { run: analyzeDid, help: DID_HELP },
+  ab: { run: (argv) => analyzeAb(argv), help: AB_HELP },
+  power: { run: (argv) => analyzePower(argv), help: POWER_HELP },
+  attribution: { run: analyzeAttribution, help: ATTRIBUTION_HELP },
+  funnel: { run: analyzeFunnel, help: FUNNEL_HELP },
+  synth: { run: (argv) => analyzeSynth(argv), help: SYNTH_HELP },
+  geo_design: { run: (argv) => analyzeGeoDesign(argv), help: GEO_DESIGN_HELP },
+};
 
-Loads the CSV into the embedded warehouse in-process ('NA' and empty cells are missing; rows missing
-the outcome are dropped and counted in warnings) and runs the same model code as the API.`;
+export const ANALYZE_HELP = Object.values(ANALYZERS)
+  .map((a) => a.help)
+  .join("\n\n");
 
 export async function analyzeCommand(argv: string[]): Promise<number> {
   const [model, ...rest] = argv;
-  if (model === "did") return analyzeDid(rest);
-  throw new CliError(`unknown model '${model ?? ""}'\n\n${ANALYZE_HELP}`);
-}
-
-async function analyzeDid(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      data: { type: "string" },
-      outcome: { type: "string" },
-      treated: { type: "string" },
-      post: { type: "string" },
-      unit: { type: "string" },
-      time: { type: "string" },
-      "first-treated": { type: "string" },
-      cluster: { type: "string" },
-      se: { type: "string" },
-      design: { type: "string" },
-      covariates: { type: "string" },
-      leads: { type: "string" },
-      lags: { type: "string" },
-      alpha: { type: "string" },
-      json: { type: "boolean", default: false },
-    },
-  });
-  if (!values.data) throw new CliError(`--data is required\n\n${ANALYZE_HELP}`);
-  if (!values.outcome) throw new CliError("--outcome is required");
-  const path = resolve(values.data);
-  if (!existsSync(path)) throw new CliError(`cannot read ${values.data}`);
-  const warehouse = await openDuckDbWarehouse({ path: ":memory:" });
-  try {
-    let load;
-    try {
-      load = await loadCsvTable(warehouse, { path, table: "cli_data", outcome: values.outcome });
-    } catch (err) {
-      if (err instanceof ModelFailure) throw new CliError(err.message, 1);
-      throw err;
-    }
-    for (const [flag, col] of Object.entries({
-      treated: values.treated,
-      post: values.post,
-      unit: values.unit,
-      time: values.time,
-      "first-treated": values["first-treated"],
-      cluster: values.cluster,
-    })) {
-      if (col !== undefined && !load.columns.includes(col)) {
-        throw new CliError(
-          `--${flag}: column ${JSON.stringify(col)} is not in ${values.data} (columns: ${load.columns.join(", ")})`,
-        );
-      }
-    }
-    const params: Record<string, unknown> = {
-      source: {
-        kind: "table",
-        table: load.table,
-        outcome: values.outcome,
-        ...(values.treated ? { treated: values.treated } : {}),
-        ...(values.post ? { post: values.post } : {}),
-        ...(values.unit ? { unit: values.unit } : {}),
-        ...(values.time ? { time: values.time } : {}),
-        ...(values["first-treated"] ? { first_treated: values["first-treated"] } : {}),
-        ...(values.cluster ? { cluster: values.cluster } : {}),
-      },
-      ...(values.se ? { se: values.se } : {}),
-      ...(values.design ? { design: values.design } : {}),
-      ...(values.covariates
-        ? {
-            covariates: values.covariates
-              .split(",")
-              .map((c) => c.trim())
-              .filter(Boolean),
-          }
-        : {}),
-      ...(values.leads || values.lags
-        ? { event_study: { leads: Number(values.leads ?? 1), lags: Number(values.lags ?? 0) } }
-        : {}),
-      ...(values.alpha ? { alpha: Number(values.alpha) } : {}),
-    };
-    let result: ResultEnvelope;
-    try {
-      result = await runModelLocally(warehouse, "local", "did", params);
-    } catch (err) {
-      if (err instanceof LocalRunError) throw new CliError(`${err.code}: ${err.message}`, 1);
-      if (err instanceof HttpError) {
-        const body = err.response.body as { error: { message: string } };
-        throw new CliError(body.error.message, 2);
-      }
-      throw err;
-    }
-    if (values.json) printJson(result);
-    else printReadable(result);
-    return 0;
-  } finally {
-    await warehouse.close();
-  }
-}
-
-function printReadable(r: ResultEnvelope): void {
-  const se = (r.diagnostics.se ?? {}) as { type?: string; df?: number };
-  console.log(
-    `${r.model} ${r.model_version}: ${r.n_obs.toLocaleString("en-US")} observations${se.type ? `, SE ${se.type}` : ""}\n`,
-  );
-  console.log(
-    table(
-      r.estimates.map((e) => ({
-        term: e.term,
-        estimate: e.estimate,
-        std_error: e.std_error,
-        ci_low: e.ci_low,
-        ci_high: e.ci_high,
-        p_value: e.p_value,
-        df: e.df ?? null,
-      })),
-    ),
-  );
-  const att = r.estimates.find((e) => e.term === "att");
-  if (att && att.p_value !== null && att.ci_low !== null && att.ci_high !== null) {
-    const alpha = Number((r.params as { alpha?: number }).alpha ?? 0.05);
-    const sig = att.p_value < alpha;
-    console.log(
-      `\nATT ${formatNumber(att.estimate)} (${Math.round((1 - alpha) * 100)}% CI ${formatNumber(att.ci_low)} to ${formatNumber(att.ci_high)}): ` +
-        (sig
-          ? `statistically significant at the ${alpha * 100}% level.`
-          : `not statistically significant at the ${alpha * 100}% level.`),
+  const analyzer = model ? ANALYZERS[model] : undefined;
+  if (!analyzer) {
+    throw new CliError(
+      `unknown model '${model ?? ""}' (choose from ${Object.keys(ANALYZERS).join(", ")})\n\n${ANALYZE_HELP}`,
     );
   }
-  for (const w of r.warnings) console.log(`warning: ${w}`);
+  if (rest.includes("--help") || rest.includes("-h")) {
+    console.log(analyzer.help);
+    return 0;
+  }
+  return analyzer.run(rest);
 }
