@@ -42,7 +42,8 @@ Conventions
     the treated post outcomes minus tau are refit by outcome-only SC on ALL 31 periods; residuals
     u; S(u) = sum_{post} |u_t| / sqrt(T1) (q = 1); moving-block (cyclic) permutations, all T of them;
     p(tau) = share of permutations with S >= S(identity). The accepted set {tau: p(tau) > alpha}
-    is not an interval here; the reference interval is its hull on a grid of step pre_rmspe/20
+    is not an interval here; the reference interval is its hull on a grid of step s/20 (s = RMS
+    residual of the null fit at the point estimate)
     walking out from the estimate (a side ends after 200 consecutive rejections), each end
     refined by bisection -- the same rule as src/stats/synth/conformal.ts.
   * ADH (Table 2 of ADH 2010): published weights recorded verbatim for comparison.
@@ -274,7 +275,12 @@ def main():
     Y0 = Y[donors].T
     y1 = Y[ci].copy()
     p0 = conformal_p(Y0, y1, T0, 0.0)
-    lo, hi = conformal_ci(Y0, y1, T0, 0.1, out["prop99_outcome"]["att"], pre_rmspe)
+    att = out["prop99_outcome"]["att"]
+    ya = y1.copy()
+    ya[T0:] -= att
+    wa, _ = sc(Y0, ya)
+    scale = float(np.sqrt(np.mean((ya - Y0 @ wa) ** 2)))  # RMS residual of the null fit at the estimate
+    lo, hi = conformal_ci(Y0, y1, T0, 0.1, att, scale)
     out["prop99_conformal"] = {"alpha": 0.1, "q": 1, "p_value": p0, "ci": [lo, hi], "n_permutations": len(years)}
     # 5. published ADH weights (ADH 2010, Table 2)
     out["prop99_adh_published"] = {

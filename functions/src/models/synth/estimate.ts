@@ -141,7 +141,11 @@ export function estimateSynth(data: SynthData, p: SynthParams): ModelOutput {
   } else {
     const resid = series.map((y) => conformalResiduals(donorY, y, t0));
     const avgResid = (tau: number) => averageSeries(resid.map((r) => r(tau)));
-    const scale = Math.max(preRmspe, 1e-9 * Math.max(...Array.from(treatedAvg, Math.abs)));
+    // Grid scale: the residual size of the conformal estimator itself (not the main fit's,
+    // which for augmented SC can be ~0), so the grid step fits the test being inverted.
+    const u1 = avgResid(att);
+    const rms = Math.sqrt(mean(u1.map((x) => x * x)));
+    const scale = Math.max(rms, 1e-9 * Math.max(...Array.from(treatedAvg, Math.abs)));
     const overall = conformalInference(avgResid, t0, T, alpha, att, scale, p.conformal_q);
     const units = perUnit
       ? resid.map((r, i) =>
