@@ -16,6 +16,15 @@
  *    exactly by Frisch–Waugh–Lovell from T-sized aggregates (see `timeBlockQueries`). This is an
  *    exact direct method instead of alternating projections: no iteration, no convergence
  *    tolerance; the client solves a (T−1)×(T−1) system, so memory is O(T²), flat in units.
+ *
+ * Fast paths (regression.ts picks them; each falls back to the general passes above):
+ *  - 2×2 without covariates: pass 1 comes from the described cells (diagnostics.ts), no query;
+ *    pass 2 is one GROUP BY cluster that also sums the SSR.
+ *  - TWFE on a balanced panel (DuckDB): `withinMomentsQuery`, one grouped pass that returns the
+ *    shape, X'X, X'y, y'y and — clusters = units — the per-unit moment products from which the
+ *    CR1 meat follows in closed form; guarded against cancellation (exact passes otherwise).
+ *  - unbalanced TWFE: `unbalancedPass1Query` gives pass 1 and the time sums in one per-period scan.
+ * Measured with `npm run bench -- did` (bench/did.ts).
  */
 import type { SqlQuery, SqlValue } from "../../warehouse/warehouse";
 import type { Dialect } from "../../warehouse/sql/dialect";
