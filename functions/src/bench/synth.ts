@@ -168,7 +168,10 @@ export async function benchSynth(): Promise<void> {
       parallel,
     });
     const s0 = performance.now();
-    const out = await designMarkets(names, labels, (u) => geo[names.indexOf(u)], params);
+    // minWork 0: measure the threaded path even though this search is below the auto threshold.
+    const out = await designMarkets(names, labels, (u) => geo[names.indexOf(u)], params, {
+      minWork: parallel ? 0 : undefined,
+    });
     const ms = performance.now() - s0;
     const d = out.diagnostics as {
       simulations: number;

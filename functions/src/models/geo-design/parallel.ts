@@ -23,13 +23,22 @@ export function workerFile(): string | null {
 export async function simulateAll(
   tasks: SimTask[],
   cfg: SimConfig,
-  opts: { parallel: boolean; maxThreads?: number; workerPath?: string | null; execArgv?: string[] } = {
-    parallel: true,
-  },
+  opts: {
+    parallel: boolean;
+    maxThreads?: number;
+    workerPath?: string | null;
+    execArgv?: string[];
+    /** Below this much work (≈ multiply-adds) threads cost more than they save: run inline. */
+    minWork?: number;
+  } = { parallel: true },
 ): Promise<{ results: SimResult[]; info: ParallelInfo }> {
   const file = opts.workerPath === undefined ? workerFile() : opts.workerPath;
   const threads = Math.min(opts.maxThreads ?? availableParallelism(), tasks.length, 8);
-  if (!opts.parallel || !file || threads < 2) {
+  // Gram matrices dominate: per task and window ≈ J²·T/2 multiply-adds. Starting a worker and
+  // loading the module graph costs ~0.1–0.3 s, so small searches stay on the main thread.
+  const J = cfg.nUnits;
+  const work = tasks.length * cfg.ends.length * ((J * J * cfg.T) / 2 + cfg.effects.length * J * cfg.T);
+  if (!opts.parallel || !file || threads < 2 || work < (opts.minWork ?? 1e9)) {
     return { results: tasks.map((t) => simulateSet(t, cfg)), info: { mode: "inline", threads: 1 } };
   }
   const chunks: SimTask[][] = Array.from({ length: threads }, () => []);

@@ -33,7 +33,7 @@ export async function designMarkets(
   labels: string[],
   series: (unit: string) => Float64Array,
   p: GeoDesignParams,
-  opts: { workerPath?: string | null; execArgv?: string[] } = {},
+  opts: { workerPath?: string | null; execArgv?: string[]; minWork?: number } = {},
 ): Promise<ModelOutput> {
   const warnings: string[] = [];
   const T = labels.length;
@@ -180,7 +180,7 @@ export async function designMarkets(
   const { results, info } = await simulateAll(
     tasks,
     { y, nUnits: N, T, L, ends, effects, alpha: p.alpha },
-    { parallel: p.parallel, workerPath: opts.workerPath, execArgv: opts.execArgv },
+    { parallel: p.parallel, workerPath: opts.workerPath, execArgv: opts.execArgv, minWork: opts.minWork },
   );
   const expectedIdx = effects.indexOf(e0);
   const ranked = chosen.map((c, i) => {

@@ -77,6 +77,7 @@ describe("geo_design", () => {
     const threaded = await designMarkets(units, labels, series, p, {
       workerPath: join(__dirname, "../../../../src/models/geo-design/worker.ts"),
       execArgv: ["--require", "tsx/cjs"],
+      minWork: 0,
     });
     expect((threaded.diagnostics.parallel as { mode: string }).mode).toBe("worker_threads");
     expect(threaded.diagnostics.ranked).toEqual(inline.diagnostics.ranked);
