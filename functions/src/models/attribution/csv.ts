@@ -74,7 +74,9 @@ export async function loadPathsCsv(
 
 /**
  * Turns string path (and touch-time) columns into lists once, at load time, so the model's queries
- * unnest lists instead of splitting every path string in each query.
+ * unnest lists instead of splitting every path string in each query. Every part is trimmed and empty
+ * parts are dropped ("a  >b >" is a > b). Measured on 539,381 paths: this lambda split costs about
+ * twice a plain string_split on " > ", and any test for "is this row tidy" cost more than it saved.
  */
 export async function splitPathColumns(
   warehouse: Pick<Warehouse, "dialect" | "kind" | "query">,

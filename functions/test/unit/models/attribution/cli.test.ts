@@ -72,6 +72,39 @@ describe("cfap analyze attribution", () => {
     expect(c.out()).toMatch(/totals reconcile: yes/);
   });
 
+  it("reads ',' files with irregular spacing and empty parts (the trim-every-part route)", async () => {
+    const c = capture();
+    const messy = join(FIXTURES, "messy.csv");
+    expect(
+      await analyzeAttribution([
+        "--data",
+        messy,
+        "--path",
+        "path",
+        "--conversions",
+        "conv",
+        "--nulls",
+        "nulls",
+        "--models",
+        "linear,markov",
+        "--json",
+      ]),
+    ).toBe(0);
+    const env = JSON.parse(c.out()) as {
+      estimates: { term: string; model: string; estimate: number }[];
+      diagnostics: { markov: { removal_effects: { channel: string; removal_effect: number }[] } };
+    };
+    expect(env.diagnostics.markov.removal_effects.map((e) => [e.channel, e.removal_effect])).toEqual([
+      ["a", expect.closeTo(0.625, 12)],
+      ["b", expect.closeTo(0.75, 12)],
+      ["c", expect.closeTo(0.125, 12)],
+    ]);
+    expect(env.estimates.find((e) => e.model === "linear" && e.term === "a")?.estimate).toBeCloseTo(
+      5 / 3,
+      12,
+    );
+  });
+
   it("names a missing column and an unknown model", async () => {
     await expect(analyzeAttribution([...base, "--nulls", "nope"])).rejects.toThrow(
       /--nulls: column "nope" is not in/,
