@@ -79,6 +79,25 @@ export async function runAttribution(ctx: ModelContext<AttributionParams>): Prom
     j = eventsJourneys(p.source, d, ctx.workspaceId);
   }
 
+  // The aggregates start with the totals, assuming whole-number counts (exact 64-bit integer sums, the
+  // common case: journeys and ChannelAttribution files count conversions); if the totals then show
+  // fractional counts, they are rerun in fixed point.
+  const wantTouches = p.models.some((m) => m !== "markov");
+  const wantMarkov = p.models.includes("markov");
+  const aggregates = (counts: CountSum) =>
+    Promise.all([
+      wantTouches
+        ? timed<Record<string, unknown>>(touchesQuery(j, d, p.time_decay.half_life_days, counts))
+        : Promise.resolve([] as Record<string, unknown>[]),
+      wantMarkov
+        ? timed<Record<string, unknown>>(
+            transitionsQuery(j, d, p.markov.order, p.markov.collapse_repeats, counts),
+          )
+        : Promise.resolve([] as Record<string, unknown>[]),
+    ]);
+  const speculative = aggregates("integer");
+  // A failed totals check must not leave the speculative queries' rejections unhandled.
+  speculative.catch(() => undefined);
   const [tot] = await timed<Record<string, unknown>>(totalsQuery(j, d));
   const t = Object.fromEntries(Object.entries(tot ?? {}).map(([k, v]) => [k, num(v)]));
   if (t.n_negative > 0) {
@@ -113,8 +132,6 @@ export async function runAttribution(ctx: ModelContext<AttributionParams>): Prom
       `${t.n_age_mismatch} row(s) have a different number of touch times than touches`,
     );
   }
-  const wantTouches = models.some((m) => m !== "markov");
-  const wantMarkov = models.includes("markov");
   if (wantMarkov && !j.hasNulls) {
     warnings.push(
       "No non-converting journeys: the Markov chain's conversion probability is 1 and removal effects only " +
@@ -125,17 +142,7 @@ export async function runAttribution(ctx: ModelContext<AttributionParams>): Prom
   }
 
   await ctx.stage("aggregating touches", 0.3);
-  const counts: CountSum = t.n_fractional > 0 ? "fixed" : "integer";
-  const [touchRows, transRows] = await Promise.all([
-    wantTouches
-      ? timed<Record<string, unknown>>(touchesQuery(j, d, p.time_decay.half_life_days, counts))
-      : Promise.resolve([] as Record<string, unknown>[]),
-    wantMarkov
-      ? timed<Record<string, unknown>>(
-          transitionsQuery(j, d, p.markov.order, p.markov.collapse_repeats, counts),
-        )
-      : Promise.resolve([] as Record<string, unknown>[]),
-  ]);
+  const [touchRows, transRows] = t.n_fractional > 0 ? await aggregates("fixed") : await speculative;
   await ctx.checkCancelled();
 
   await ctx.stage("estimating", 0.7);

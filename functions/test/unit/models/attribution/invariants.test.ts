@@ -120,6 +120,23 @@ describe("attribution invariants and failures", () => {
     );
   });
 
+  it("fractional counts are summed in fixed point (the integer fast path is redone)", async () => {
+    await listTable("frac", [
+      { path: ["a", "b"], conv: 1.5, nulls: 0 },
+      { path: ["b"], conv: 0.25, nulls: 0.75 },
+    ]);
+    const r = await run(wh, { source: src("frac"), models: ["linear", "markov"] });
+    const m = byModel(r);
+    expect(m.linear.a.c).toBeCloseTo(0.75, 15);
+    expect(m.linear.b.c).toBeCloseTo(1, 15);
+    expect(m.markov.a.c + m.markov.b.c).toBeCloseTo(1.75, 14);
+    // start → a .6, b .4; a → b 1; b → conversion 1.75/2.5: P = .7 = 1.75 / 2.5 journeys
+    expect((r.diagnostics.markov as { conversion_probability: number }).conversion_probability).toBeCloseTo(
+      0.7,
+      14,
+    );
+  });
+
   it("without a nulls column Markov still attributes every conversion and warns", async () => {
     await wh.exec(
       `CREATE OR REPLACE TABLE nn AS SELECT * FROM (VALUES (['a', 'b'], 3), (['b'], 1), (['a'], 2)) t(path, conv)`,
