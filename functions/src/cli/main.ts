@@ -1,42 +1,50 @@
 import { SettingsError } from "../config/settings";
 import { WarehouseError } from "../warehouse/warehouse";
-import { EVENTS_HELP, eventsCommand } from "./commands/events-summary";
-import { INGEST_HELP, ingestCommand } from "./commands/ingest";
-import { SEED_HELP, seedCommand } from "./commands/seed";
-import { ANALYZE_HELP, analyzeCommand } from "./commands/analyze";
 import { CliError } from "./output";
 
-const HELP = `cfap — the Causal Funnel Attribution Platform CLI
-
-${INGEST_HELP}
-
-${EVENTS_HELP}
-
-${SEED_HELP}
-
-${ANALYZE_HELP}`;
-
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  ingest: ingestCommand,
-  events: eventsCommand,
-  seed: seedCommand,
-  analyze: analyzeCommand,
+/**
+ * Commands load lazily: `cfap analyze` should not pay for firebase-admin (which only `seed --emulators`
+ * needs) — module loading was most of a small run's wall time.
+ */
+const COMMANDS: Record<string, () => Promise<{ run: (argv: string[]) => Promise<number>; help: string }>> = {
+  ingest: async () => {
+    const m = await import("./commands/ingest");
+    return { run: m.ingestCommand, help: m.INGEST_HELP };
+  },
+  events: async () => {
+    const m = await import("./commands/events-summary");
+    return { run: m.eventsCommand, help: m.EVENTS_HELP };
+  },
+  seed: async () => {
+    const m = await import("./commands/seed");
+    return { run: m.seedCommand, help: m.SEED_HELP };
+  },
+  analyze: async () => {
+    const m = await import("./commands/analyze");
+    return { run: m.analyzeCommand, help: m.ANALYZE_HELP };
+  },
 };
+
+async function help(): Promise<string> {
+  const parts = await Promise.all(Object.values(COMMANDS).map(async (load) => (await load()).help));
+  return `cfap — the Causal Funnel Attribution Platform CLI\n\n${parts.join("\n\n")}`;
+}
 
 /** Entry point: every failure becomes a one-line message and an exit code, never a stack trace. */
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (!command || command === "--help" || command === "-h" || command === "help") {
-    console.log(HELP);
+    console.log(await help());
     return;
   }
-  const run = COMMANDS[command];
-  if (!run) {
-    console.error(`cfap: unknown command '${command}'\n\n${HELP}`);
+  const load = COMMANDS[command];
+  if (!load) {
+    console.error(`cfap: unknown command '${command}'\n\n${await help()}`);
     process.exitCode = 2;
     return;
   }
   try {
+    const { run } = await load();
     process.exitCode = await run(rest);
   } catch (err) {
     if (err instanceof CliError) {
