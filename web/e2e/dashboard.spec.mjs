@@ -49,6 +49,27 @@ const pageErrors = [];
 const state = {};
 const timings = {};
 
+/** Waits for the run on the page to finish; fails at once (with the typed error) if it did not succeed. */
+async function waitForRunEnd(expected = "Succeeded", timeout = 120_000) {
+  const badge = page.locator(".run-status .badge", { hasText: /^(Succeeded|Failed|Cancelled)$/ });
+  await badge.waitFor({ timeout });
+  const status = await badge.textContent();
+  if (status !== expected) {
+    const why = await page
+      .locator(".run-status .alert")
+      .textContent()
+      .catch(() => "");
+    assert.fail(`the run ended ${status}, not ${expected}: ${why}`);
+  }
+}
+
+/** Skips a step whose prerequisite step failed, instead of timing out again. */
+function needs(t, ...keys) {
+  const missing = keys.filter((k) => state[k] === undefined);
+  if (missing.length) t.skip(`needs ${missing.join(", ")} from an earlier step`);
+  return missing.length > 0;
+}
+
 async function shot(name, opts = {}) {
   await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true, ...opts });
 }
@@ -59,6 +80,40 @@ async function signIn(email, password) {
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: "Runs", level: 1 }).waitFor({ timeout: 30_000 });
+}
+
+/** Admin writes to the Firestore emulator (the "owner" token bypasses the rules), as the seed does. */
+async function firestoreAdmin(method, docPath, fields, mask) {
+  const q = mask ? `?${mask.map((f) => `updateMask.fieldPaths=${f}`).join("&")}` : "";
+  const res = await fetch(
+    `http://${firestoreHost}/v1/projects/demo-cfap/databases/(default)/documents/${docPath}${q}`,
+    {
+      method,
+      headers: { authorization: "Bearer owner", "content-type": "application/json" },
+      body: fields ? JSON.stringify({ fields }) : undefined,
+    },
+  );
+  assert.ok(res.ok, `${method} ${docPath}: ${res.status} ${await res.text()}`);
+}
+const workspaceList = (list) => ({
+  arrayValue: {
+    values: list.map(([id, name]) => ({
+      mapValue: { fields: { id: { stringValue: id }, name: { stringValue: name } } },
+    })),
+  },
+});
+
+/** A user's uid, from the Auth emulator. */
+async function uidOf(email, password) {
+  const res = await fetch(
+    `http://${authHost}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=demo-key`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password, returnSecureToken: true }),
+    },
+  );
+  return (await res.json()).localId;
 }
 
 /** An ID token straight from the Auth emulator, to check what the server side refuses. */
@@ -167,7 +222,8 @@ describe("CFAP dashboard", { timeout: 10 * 60_000 }, () => {
     await page.locator(".run-status .badge").waitFor();
   });
 
-  it("sees the status change live to succeeded without reloading", async () => {
+  it("sees the status change live to succeeded without reloading", async (t) => {
+    if (needs(t, "jobId")) return;
     await page.locator(".run-status .badge", { hasText: "Succeeded" }).waitFor({ timeout: 120_000 });
     timings.run_submit_to_succeeded_s = (Date.now() - state.submittedAt) / 1000;
     const { same, statuses } = await page.evaluate(() => ({
@@ -175,6 +231,7 @@ describe("CFAP dashboard", { timeout: 10 * 60_000 }, () => {
       statuses: window.__statuses,
     }));
     assert.ok(same, "the page was not reloaded");
+    state.succeeded = true;
     assert.equal(statuses.at(-1), "Succeeded");
     assert.ok(
       statuses.some((s) => s === "Queued" || s === "Running"),
@@ -183,7 +240,8 @@ describe("CFAP dashboard", { timeout: 10 * 60_000 }, () => {
     state.statuses = statuses;
   });
 
-  it("reads the ATT and its interval on the run detail page (it contains the true effect)", async () => {
+  it("reads the ATT and its interval on the run detail page (it contains the true effect)", async (t) => {
+    if (needs(t, "succeeded")) return;
     const table = page.getByRole("region", { name: "Estimates" }).getByRole("table");
     const att = table
       .getByRole("row")
@@ -207,7 +265,8 @@ describe("CFAP dashboard", { timeout: 10 * 60_000 }, () => {
     await shot("04-run-detail");
   });
 
-  it("downloads the estimates as CSV", async () => {
+  it("downloads the estimates as CSV", async (t) => {
+    if (needs(t, "att")) return;
     const [download] = await Promise.all([
       page.waitForEvent("download"),
       page.getByRole("button", { name: "Export estimates (CSV)" }).click(),
@@ -237,7 +296,8 @@ describe("CFAP dashboard", { timeout: 10 * 60_000 }, () => {
     assert.ok(Number(att.p_value) < 0.05);
   });
 
-  it("lists the run live with its result, and filters by status", async () => {
+  it("lists the run live with its result, and filters by status", async (t) => {
+    if (needs(t, "succeeded")) return;
     await page.getByRole("link", { name: "Runs", exact: true }).first().click();
     await page.getByRole("heading", { name: "Runs", level: 1 }).waitFor();
     const row = page.locator("tr.run").filter({ has: page.locator(`a[href$="${state.jobId}"]`) });
@@ -252,12 +312,13 @@ describe("CFAP dashboard", { timeout: 10 * 60_000 }, () => {
     await shot("02-runs");
   });
 
-  it("re-runs a run: a new job with the same params and the same estimate", async () => {
+  it("re-runs a run: a new job with the same params and the same estimate", async (t) => {
+    if (needs(t, "att")) return;
     await page.goto(`${base}/w/demo/runs/${state.jobId}`);
     await page.getByRole("button", { name: "Re-run" }).click();
     await page.waitForURL((u) => /\/runs\/job_/.test(u.pathname) && !u.pathname.endsWith(state.jobId));
     const rerunId = decodeURIComponent(page.url().split("/").pop());
-    await page.locator(".run-status .badge", { hasText: "Succeeded" }).waitFor({ timeout: 120_000 });
+    await waitForRunEnd("Succeeded");
     const table = page.getByRole("region", { name: "Estimates" }).getByRole("table");
     const att = table
       .getByRole("row")
@@ -267,7 +328,8 @@ describe("CFAP dashboard", { timeout: 10 * 60_000 }, () => {
     state.rerunId = rerunId;
   });
 
-  it("edits the parameters of a run and cancels the (slower) new run against the API", async () => {
+  it("edits the parameters of a run and cancels the (slower) new run against the API", async (t) => {
+    if (needs(t, "jobId")) return;
     await page.goto(`${base}/w/demo/runs/${state.jobId}`);
     await page.getByRole("link", { name: "Edit parameters" }).click();
     await page.getByRole("heading", { name: "Parameters for did" }).waitFor();
@@ -362,7 +424,8 @@ describe("CFAP dashboard", { timeout: 10 * 60_000 }, () => {
     assert.ok(focusVisible, "focused fields show an outline");
   });
 
-  it("is readable on a phone (no sideways scrolling)", async () => {
+  it("is readable on a phone (no sideways scrolling)", async (t) => {
+    if (needs(t, "succeeded")) return;
     await page.setViewportSize({ width: 390, height: 844 });
     for (const [url, heading, name] of [
       [`/w/demo/runs`, "Runs", "06-runs-phone"],
@@ -376,6 +439,54 @@ describe("CFAP dashboard", { timeout: 10 * 60_000 }, () => {
       await shot(name);
     }
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it("switches workspaces with the switcher once the user belongs to a second one", async () => {
+    const uid = await uidOf("demo@cfap.dev", "demo-password");
+    await page.goto(`${base}/w/demo/runs`);
+    await page.getByRole("heading", { name: "Runs", level: 1 }).waitFor();
+    // Make demo a member of "other" (membership doc + the user's list, as a workspace owner would).
+    await firestoreAdmin("PATCH", `workspaces/other/members/${uid}`, {
+      role: { stringValue: "viewer" },
+      email: { stringValue: "demo@cfap.dev" },
+    });
+    await firestoreAdmin(
+      "PATCH",
+      `users/${uid}`,
+      {
+        workspaces: workspaceList([
+          ["demo", "Demo Shop"],
+          ["other", "Other Co"],
+        ]),
+      },
+      ["workspaces"],
+    );
+    try {
+      const switcher = page.getByLabel("Workspace");
+      // The list is live: the new workspace appears without a reload.
+      await page
+        .locator("#workspace-switcher option", { hasText: "Other Co" })
+        .waitFor({ state: "attached" });
+      await switcher.selectOption("other");
+      await page.waitForURL(/\/w\/other\/runs$/);
+      await page.getByRole("heading", { name: "Runs", level: 1 }).waitFor();
+      await page.waitForFunction(() => !document.querySelector('[aria-label="Loading runs"]'));
+      assert.equal(await page.locator(`a[href*="${state.jobId}"]`).count(), 0, "demo's run is not in other");
+      await page.getByRole("link", { name: "Ingestion" }).click();
+      await page
+        .getByText(/events from/)
+        .first()
+        .waitFor({ timeout: 30_000 });
+      await switcher.selectOption("demo");
+      await page.waitForURL(/\/w\/demo\/runs$/);
+      await page.locator(`a[href$="${state.jobId}"]`).waitFor();
+    } finally {
+      await firestoreAdmin("PATCH", `users/${uid}`, { workspaces: workspaceList([["demo", "Demo Shop"]]) }, [
+        "workspaces",
+      ]);
+      await firestoreAdmin("DELETE", `workspaces/other/members/${uid}`);
+    }
+    await page.locator("#workspace-switcher option", { hasText: "Other Co" }).waitFor({ state: "detached" });
   });
 
   it("signs out, and another workspace's user sees none of demo's runs", async () => {
