@@ -151,7 +151,7 @@ export async function runAttribution(ctx: ModelContext<AttributionParams>): Prom
   const put = (m: AttributionModelName, credits: Map<string, Credit>) =>
     perModel.set(m, new Map([...credits].map(([ch, x]) => [ch, { c: x.conv, v: x.value }])));
   const channelSet = new Set<string>();
-  // GROUPING(i, n, k, m): 3 = (ch, i, n), 12 = (ch, k, m), 15 = (ch) — see touchesQuery.
+  // gb = GROUPING bits of (i, n, k, m): 3 = (ch, i, n), 12 = (ch, k, m), 15 = (ch) — see touchesQuery.
   const positions: PositionSum[] = [];
   const ranks: RankSum[] = [];
   const decay = new Map<string, Credit>();

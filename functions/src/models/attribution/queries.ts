@@ -92,7 +92,7 @@ export function touchesQuery(j: JourneySql, d: Dialect, halfLifeDays: number, co
     params,
     sql:
       withJ(j, ...t) +
-      `SELECT ${f("GROUPING(i, n, k, m)")} AS gb, ch, ${f("i")} AS i, ${f("n")} AS n, ${f("k")} AS k, ${f("m")} AS m, ` +
+      `SELECT ${f("GROUPING(i) * 8 + GROUPING(n) * 4 + GROUPING(k) * 2 + GROUPING(m)")} AS gb, ch, ${f("i")} AS i, ${f("n")} AS n, ${f("k")} AS k, ${f("m")} AS m, ` +
       `${countSum(L, "conv", counts)} AS c, ${L.exactSum("val", SCALE)} AS v${tdCols} ` +
       `FROM tt GROUP BY GROUPING SETS ((ch, i, n), (ch, k, m)${j.hasAges ? ", (ch)" : ""})`,
   };
