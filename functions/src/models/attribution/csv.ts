@@ -2,7 +2,8 @@
  * Loads an aggregated-path file into a DuckDB table for the `table` source (`cfap analyze attribution
  * --data paths.csv`). ChannelAttribution's files are `;`-separated ("path;total_conversions;
  * total_conversion_value;total_null" then "a > b > c;3;12.5;40"), so the delimiter is taken from the
- * header line: `;` if present, else tab, else `,`. "NA" and empty cells are NULL.
+ * first line: `;` if present, else tab, else `,`. DuckDB's sniffer decides whether that line is a header
+ * (a file without one has columns column0, column1, …). "NA" and empty cells are NULL.
  */
 import { open } from "node:fs/promises";
 import type { Warehouse } from "../../warehouse/warehouse";
@@ -47,7 +48,7 @@ export async function loadPathsCsv(
       label: "attribution_csv_load",
       sql:
         `CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_csv(${d.param("path")}, delim = ${d.param("delim")}, ` +
-        `header = true, auto_detect = true, nullstr = ['NA', ''])`,
+        `auto_detect = true, nullstr = ['NA', ''])`,
       params: { path: opts.path, delim: delimiter },
     });
   } catch (e) {

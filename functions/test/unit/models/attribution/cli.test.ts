@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { analyzeAttribution } from "../../../../src/cli/commands/analyze-attribution";
@@ -103,6 +105,25 @@ describe("cfap analyze attribution", () => {
       5 / 3,
       12,
     );
+  });
+
+  it("reads a file without a header (columns column0, column1, …)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cfap-attr-cli-"));
+    try {
+      const f = join(dir, "paths.csv");
+      writeFileSync(f, "a > b;2;1\nb;1;2\na > c > a;1;0\nc;0;3\n");
+      const c = capture();
+      const argv = ["--data", f, "--path", "column0", "--conversions", "column1", "--nulls", "column2"];
+      expect(await analyzeAttribution([...argv, "--models", "markov", "--json"])).toBe(0);
+      const env = JSON.parse(c.out()) as { estimates: { term: string; estimate: number }[] };
+      expect(env.estimates.map((e) => [e.term, e.estimate])).toEqual([
+        ["a", expect.closeTo(5 / 3, 12)],
+        ["b", expect.closeTo(2, 12)],
+        ["c", expect.closeTo(1 / 3, 12)],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("names a missing column and an unknown model", async () => {
