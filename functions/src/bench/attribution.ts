@@ -158,12 +158,12 @@ export async function benchAttribution(): Promise<void> {
         const out = await runAttribution(ctx);
         const total = performance.now() - t0;
         const peak = mem.stop();
-        const timing = out.diagnostics.timing_ms as { warehouse: number; compute: number };
+        const timing = out.diagnostics.timing_ms as { warehouse: number; query_sum: number; compute: number };
         const markov = out.diagnostics.markov as
           { removal_effects: { channel: string; removal_effect: number }[] } | undefined;
         console.log(`\n${c.name}${rep === 0 ? " (cold)" : " (warm)"}`);
         console.log(
-          `  request->result ${total.toFixed(0)} ms = warehouse ${timing.warehouse.toFixed(0)} ms (queries run concurrently; ` +
+          `  request->result ${total.toFixed(0)} ms = warehouse ${timing.warehouse.toFixed(0)} ms wall (concurrent queries: ` +
             `${log.map((l) => `${l.label} ${l.ms.toFixed(0)}`).join(", ")}) + model compute ${timing.compute.toFixed(2)} ms; ` +
             `reconciles ${String(out.diagnostics.reconciles)}; peak RSS ${mib(peak)}`,
         );
@@ -176,6 +176,56 @@ export async function benchAttribution(): Promise<void> {
           );
         }
       }
+    }
+
+    // Journeys built from standard_events: 200,000 people, 1–8 sessions each (one page_view per session,
+    // channel by hash), a purchase after the last session for ~8%; the warehouse builds the journeys.
+    const e0 = performance.now();
+    await wh.exec(
+      `INSERT INTO standard_events (workspace_id, event_id, event_name, event_ts, received_at, user_id, session_id, channel, revenue, ingest_path)
+       SELECT 'bench', 'v' || u || '_' || k, 'page_view', TIMESTAMP '2024-03-01' + INTERVAL (u % 600000) SECOND + INTERVAL (k * 6) HOUR,
+              TIMESTAMP '2024-03-01', 'u' || u, 's' || u || '_' || k, 'ch' || lpad(CAST(hash(u * 8 + k) % ${CHANNELS} AS VARCHAR), 2, '0'),
+              NULL, 'seed'
+       FROM range(200000) t(u), range(8) r(k) WHERE k < 1 + hash(u) % 8`,
+    );
+    await wh.exec(
+      `INSERT INTO standard_events (workspace_id, event_id, event_name, event_ts, received_at, user_id, session_id, channel, revenue, ingest_path)
+       SELECT 'bench', 'p' || u, 'purchase', TIMESTAMP '2024-03-01' + INTERVAL (u % 600000) SECOND + INTERVAL ((hash(u) % 8) * 6) HOUR + INTERVAL 1 MINUTE,
+              TIMESTAMP '2024-03-01', 'u' || u, 's' || u || '_' || (hash(u) % 8), 'direct', 20 + hash(u) % 180, 'seed'
+       FROM range(200000) t(u) WHERE hash(u * 7 + 1) % 1000 < 80`,
+    );
+    console.log(
+      `\nstandard_events: ${(await wh.query({ label: "n", sql: "SELECT COUNT(*) AS n FROM standard_events WHERE workspace_id = 'bench'" })).rows[0].n} events inserted in ${(performance.now() - e0).toFixed(0)} ms`,
+    );
+    for (let rep = 0; rep < 2; rep++) {
+      log.length = 0;
+      const mem = new PeakMemory();
+      const ctx: ModelContext<ReturnType<typeof attributionParamsSchema.parse>> = {
+        workspaceId: "bench",
+        params: attributionParamsSchema.parse({
+          source: {
+            kind: "events",
+            conversion_event: "purchase",
+            start: "2024-03-01",
+            end: "2024-03-31",
+            lookback_days: 30,
+          },
+        }),
+        warehouse: { dialect: wh.dialect, kind: wh.kind },
+        query: metered,
+        stage: async () => undefined,
+        checkCancelled: async () => undefined,
+      };
+      const t0 = performance.now();
+      const out = await runAttribution(ctx);
+      const total = performance.now() - t0;
+      const timing = out.diagnostics.timing_ms as { warehouse: number; compute: number };
+      const tot = out.diagnostics.totals as { conversions: number; rows: number };
+      console.log(
+        `journeys from standard_events (${tot.rows.toLocaleString("en-US")} journeys, ${tot.conversions.toLocaleString("en-US")} conversions, all 8 models)${rep === 0 ? " (cold)" : " (warm)"}: ` +
+          `request->result ${total.toFixed(0)} ms = warehouse ${timing.warehouse.toFixed(0)} ms wall (path building + aggregation: ` +
+          `${log.map((l) => `${l.label} ${l.ms.toFixed(0)}`).join(", ")}) + model compute ${timing.compute.toFixed(2)} ms; peak RSS ${mib(mem.stop())}`,
+      );
     }
 
     // Whole CLI run on the aggregated file, in a fresh process (Node start, DuckDB open, CSV load, run, print).

@@ -23,6 +23,11 @@ export interface JourneySql {
   hasAges: boolean;
   hasNulls: boolean;
   hasValue: boolean;
+  /**
+   * Whether building `j` costs more than scanning a table (string paths to split, journeys from
+   * events): then the aggregates run as one statement that builds the journeys once.
+   */
+  costly: boolean;
 }
 
 const DAY_SECONDS = 86_400;
@@ -79,6 +84,7 @@ export function tableJourneys(
     hasAges: s.times !== undefined,
     hasNulls: s.nulls !== undefined,
     hasValue: s.value !== undefined,
+    costly: !kinds.pathIsList,
   };
 }
 
@@ -153,5 +159,12 @@ export function eventsJourneys(s: AttributionEventsSource, d: Dialect, workspace
       `UNION ALL SELECT path, 0.0, 0.0, 1.0, NULL FROM jn)`,
     `j AS (SELECT * FROM j_all WHERE ${L.len("path")} > 0)`,
   ];
-  return { ctes: ctes.join(",\n"), params, hasAges: true, hasNulls: s.non_converting, hasValue: true };
+  return {
+    ctes: ctes.join(",\n"),
+    params,
+    hasAges: true,
+    hasNulls: s.non_converting,
+    hasValue: true,
+    costly: true,
+  };
 }

@@ -26,16 +26,39 @@ function withJ(j: JourneySql, ...ctes: string[]): string {
   return `WITH ${j.ctes}${ctes.length ? ",\n" + ctes.join(",\n") : ""}\n`;
 }
 
-export function totalsQuery(j: JourneySql, d: Dialect): SqlQuery {
+/**
+ * A query with its parts kept, so several can run as one statement over journeys built once
+ * (combineQueries): its own CTEs, its SELECT, and the types of its output columns.
+ */
+export interface PartQuery extends SqlQuery {
+  ctes: string[];
+  select: string;
+  columns: Record<string, "string" | "double">;
+}
+
+function part(
+  label: string,
+  j: JourneySql,
+  params: Record<string, SqlValue>,
+  ctes: string[],
+  select: string,
+  columns: Record<string, "string" | "double">,
+): PartQuery {
+  return { label, params, sql: withJ(j, ...ctes) + select, ctes, select, columns };
+}
+
+const doubles = (...names: string[]) => Object.fromEntries(names.map((n) => [n, "double" as const]));
+
+export function totalsQuery(j: JourneySql, d: Dialect): PartQuery {
   const L = listSql(d);
   const f = d.toFloat;
   const empty = `${L.len("path")} = 0 OR path IS NULL`;
-  return {
-    label: "attribution_totals",
-    params: j.params,
-    sql:
-      withJ(j) +
-      `SELECT ${f("COUNT(*)")} AS n_rows, ${L.exactSum("conv", SCALE)} AS conv, ${L.exactSum("val", SCALE)} AS val, ` +
+  return part(
+    "attribution_totals",
+    j,
+    j.params,
+    [],
+    `SELECT ${f("COUNT(*)")} AS n_rows, ${L.exactSum("conv", SCALE)} AS conv, ${L.exactSum("val", SCALE)} AS val, ` +
       `${L.exactSum("nulls", SCALE)} AS nulls, ` +
       `${f(`SUM(CASE WHEN conv < 0 OR nulls < 0 THEN 1 ELSE 0 END)`)} AS n_negative, ` +
       `${f(`SUM(CASE WHEN ${empty} THEN 1 ELSE 0 END)`)} AS n_empty, ` +
@@ -45,7 +68,21 @@ export function totalsQuery(j: JourneySql, d: Dialect): SqlQuery {
       `${f(`SUM(CASE WHEN conv > 0 AND NOT (${empty}) AND ages IS NULL THEN 1 ELSE 0 END)`)} AS n_no_ages, ` +
       `${f(`SUM(CASE WHEN conv <> FLOOR(conv) OR nulls <> FLOOR(nulls) THEN 1 ELSE 0 END)`)} AS n_fractional, ` +
       `${f(`MAX(${L.len("path")})`)} AS max_len FROM j_all`,
-  };
+    doubles(
+      "n_rows",
+      "conv",
+      "val",
+      "nulls",
+      "n_negative",
+      "n_empty",
+      "conv_empty",
+      "val_empty",
+      "n_age_mismatch",
+      "n_no_ages",
+      "n_fractional",
+      "max_len",
+    ),
+  );
 }
 
 /** How to sum conversion and null counts exactly: as integers when every count is whole, else in fixed point. */
@@ -64,7 +101,7 @@ function countSum(L: ReturnType<typeof listSql>, expr: string, kind: CountSum): 
  * The model weights (first, last, linear, position, Shapley) depend only on (i, n) and (k, m), so
  * they are applied to these few sums in the function, not per touch in the warehouse.
  */
-export function touchesQuery(j: JourneySql, d: Dialect, halfLifeDays: number, counts: CountSum): SqlQuery {
+export function touchesQuery(j: JourneySql, d: Dialect, halfLifeDays: number, counts: CountSum): PartQuery {
   const L = listSql(d);
   const p = d.param;
   const params: Record<string, SqlValue> = {
@@ -87,15 +124,16 @@ export function touchesQuery(j: JourneySql, d: Dialect, halfLifeDays: number, co
   const tdCols = j.hasAges
     ? `, ${L.exactSum("conv * tdw", SCALE)} AS td_c, ${L.exactSum("val * tdw", SCALE)} AS td_v`
     : "";
-  return {
-    label: "attribution_touches",
+  return part(
+    "attribution_touches",
+    j,
     params,
-    sql:
-      withJ(j, ...t) +
-      `SELECT ${f("GROUPING(i) * 8 + GROUPING(n) * 4 + GROUPING(k) * 2 + GROUPING(m)")} AS gb, ch, ${f("i")} AS i, ${f("n")} AS n, ${f("k")} AS k, ${f("m")} AS m, ` +
+    t,
+    `SELECT ${f("GROUPING(i) * 8 + GROUPING(n) * 4 + GROUPING(k) * 2 + GROUPING(m)")} AS gb, ch, ${f("i")} AS i, ${f("n")} AS n, ${f("k")} AS k, ${f("m")} AS m, ` +
       `${countSum(L, "conv", counts)} AS c, ${L.exactSum("val", SCALE)} AS v${tdCols} ` +
       `FROM tt GROUP BY GROUPING SETS ((ch, i, n), (ch, k, m)${j.hasAges ? ", (ch)" : ""})`,
-  };
+    { ...doubles("gb", "i", "n", "k", "m", "c", "v", ...(j.hasAges ? ["td_c", "td_v"] : [])), ch: "string" },
+  );
 }
 
 /**
@@ -113,7 +151,7 @@ export function transitionsQuery(
   order: number,
   collapse: boolean,
   counts: CountSum,
-): SqlQuery {
+): PartQuery {
   const L = listSql(d);
   const path = collapse && order > 1 ? L.collapse("path") : "path";
   const w = L.windowUnnest("cp", order);
@@ -124,21 +162,49 @@ export function transitionsQuery(
   );
   const noSelf = collapse && order === 1 ? ` WHERE c_0 IS NULL OR c_0 <> c_1` : "";
   const zero = d.toFloat("0");
-  return {
-    label: "attribution_transitions",
-    params: j.params,
-    sql:
-      withJ(
-        j,
-        `jm AS (SELECT ${path} AS cp, conv, val, nulls FROM j)`,
-        `mu AS (SELECT conv + nulls AS wt, ${w.select} FROM jm${w.from})`,
-        `me AS (SELECT conv, nulls, val, ${last.join(", ")} FROM jm)`,
-      ) +
-      `SELECT 0 AS e, ${cs.join(", ")}, ${countSum(L, "wt", counts)} AS w, ${zero} AS tc, ${zero} AS tn, ${zero} AS tv ` +
+  return part(
+    "attribution_transitions",
+    j,
+    j.params,
+    [
+      `jm AS (SELECT ${path} AS cp, conv, val, nulls FROM j)`,
+      `mu AS (SELECT conv + nulls AS wt, ${w.select} FROM jm${w.from})`,
+      `me AS (SELECT conv, nulls, val, ${last.join(", ")} FROM jm)`,
+    ],
+    `SELECT ${zero} AS e, ${cs.join(", ")}, ${countSum(L, "wt", counts)} AS w, ${zero} AS tc, ${zero} AS tn, ${zero} AS tv ` +
       `FROM mu${noSelf} GROUP BY ${cs.join(", ")}
 ` +
-      `UNION ALL SELECT 1 AS e, CAST(NULL AS STRING) AS c_0, ${cs.slice(1).join(", ")}, ${zero} AS w, ` +
+      `UNION ALL SELECT ${d.toFloat("1")} AS e, CAST(NULL AS STRING) AS c_0, ${cs.slice(1).join(", ")}, ${zero} AS w, ` +
       `${countSum(L, "conv", counts)} AS tc, ${countSum(L, "nulls", counts)} AS tn, ${L.exactSum("val", SCALE)} AS tv ` +
       `FROM me GROUP BY ${cs.slice(1).join(", ")}`,
+    {
+      ...doubles("e", "w", "tc", "tn", "tv"),
+      ...Object.fromEntries(cs.map((c) => [c, "string" as const])),
+    },
+  );
+}
+
+/**
+ * Several part queries as one statement: the journeys CTEs once, every part's CTEs, and a UNION ALL
+ * of the parts' rows (column `part` = the part's label, NULL in columns a part does not have). The
+ * warehouse then builds the journeys once instead of once per query — what counts when journeys come
+ * from standard_events (identity joins, windows, list aggregation).
+ */
+export function combineQueries(j: JourneySql, d: Dialect, parts: readonly PartQuery[]): SqlQuery {
+  const columns = new Map<string, "string" | "double">();
+  for (const p of parts) for (const [c, t] of Object.entries(p.columns)) columns.set(c, t);
+  const nul = (t: "string" | "double") => (t === "string" ? "CAST(NULL AS STRING)" : d.toFloat("NULL"));
+  const selects = parts.map(
+    (p, i) =>
+      `SELECT '${p.label}' AS part, ${[...columns]
+        .map(([c, t]) => (c in p.columns ? `x${i}.${c}` : `${nul(t)} AS ${c}`))
+        .join(", ")} FROM (${p.select}) x${i}`,
+  );
+  const params: Record<string, SqlValue> = {};
+  for (const p of parts) Object.assign(params, p.params ?? {});
+  return {
+    label: "attribution_combined",
+    params,
+    sql: withJ(j, ...parts.flatMap((p) => p.ctes)) + selects.join("\nUNION ALL "),
   };
 }

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { attributionParamsSchema } from "../../../../src/models/attribution";
 import { eventsJourneys, tableJourneys } from "../../../../src/models/attribution/journeys";
-import { totalsQuery, touchesQuery, transitionsQuery } from "../../../../src/models/attribution/queries";
+import {
+  combineQueries,
+  totalsQuery,
+  touchesQuery,
+  transitionsQuery,
+} from "../../../../src/models/attribution/queries";
 import { funnelParamsSchema } from "../../../../src/models/funnel";
 import { funnelCtes, progressQuery, stepsQuery } from "../../../../src/models/funnel/sql";
 import { bigqueryDialect } from "../../../../src/warehouse/sql/dialect";
@@ -58,6 +63,13 @@ describe("BigQuery SQL (generated, not executed)", () => {
       check(totalsQuery(j, d));
       check(touchesQuery(j, d, 7, "integer"));
       check(touchesQuery(j, d, 7, "fixed"));
+      check(
+        combineQueries(j, d, [
+          totalsQuery(j, d),
+          touchesQuery(j, d, 7, "integer"),
+          transitionsQuery(j, d, 2, false, "integer"),
+        ]),
+      );
       for (const order of [1, 2, 3]) {
         check(transitionsQuery(j, d, order, false, "integer"));
         check(transitionsQuery(j, d, order, true, "fixed"));

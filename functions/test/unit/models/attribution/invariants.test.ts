@@ -137,6 +137,20 @@ describe("attribution invariants and failures", () => {
     );
   });
 
+  it("fractional counts over string paths (one combined statement, then the fixed-point rerun)", async () => {
+    await wh.exec(
+      `CREATE OR REPLACE TABLE frac_s AS SELECT * FROM (VALUES ('a > b', 1.5, 0.0), ('b', 0.25, 0.75)) t(path, conv, nulls)`,
+    );
+    const r = await run(wh, { source: src("frac_s"), models: ["linear", "markov"] });
+    const m = byModel(r);
+    expect(m.linear.a.c).toBeCloseTo(0.75, 15);
+    expect(m.linear.b.c).toBeCloseTo(1, 15);
+    expect((r.diagnostics.markov as { conversion_probability: number }).conversion_probability).toBeCloseTo(
+      0.7,
+      14,
+    );
+  });
+
   it("without a nulls column Markov still attributes every conversion and warns", async () => {
     await wh.exec(
       `CREATE OR REPLACE TABLE nn AS SELECT * FROM (VALUES (['a', 'b'], 3), (['b'], 1), (['a'], 2)) t(path, conv)`,
