@@ -3,8 +3,9 @@
  * (lengths 1–8, one row per journey, with touch ages for time-decay) and on the same journeys
  * aggregated by path (ChannelAttribution's input; no touch ages, so time_decay is left out), both
  * generated inside DuckDB with range(). Prints request→result split into warehouse time (path
- * building and aggregation, summed per query) and model compute (the exact Markov solves and shares),
- * peak RSS, and a whole CLI run (`cfap analyze attribution` on the aggregated file, a fresh process).
+ * building and aggregation, wall clock; the concurrent queries listed with their own durations) and model compute (the exact Markov solves and shares),
+ * peak RSS, journeys built from ~0.9M standard_events (200,000 people), the funnel model on those
+ * events, and a whole CLI run (`cfap analyze attribution` on the aggregated file, a fresh process).
  * Not a test: figures depend on the machine.
  */
 import { spawnSync } from "node:child_process";
@@ -13,6 +14,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runAttribution, attributionParamsSchema } from "../models/attribution";
+import { funnelParamsSchema, runFunnel } from "../models/funnel";
 import type { ModelContext } from "../models/model";
 import type { QueryResult, Row, SqlQuery } from "../warehouse/warehouse";
 import { openDuckDbWarehouse } from "../warehouse/duckdb";
@@ -225,6 +227,30 @@ export async function benchAttribution(): Promise<void> {
         `journeys from standard_events (${tot.rows.toLocaleString("en-US")} journeys, ${tot.conversions.toLocaleString("en-US")} conversions, all 8 models)${rep === 0 ? " (cold)" : " (warm)"}: ` +
           `request->result ${total.toFixed(0)} ms = warehouse ${timing.warehouse.toFixed(0)} ms wall (path building + aggregation: ` +
           `${log.map((l) => `${l.label} ${l.ms.toFixed(0)}`).join(", ")}) + model compute ${timing.compute.toFixed(2)} ms; peak RSS ${mib(mem.stop())}`,
+      );
+    }
+
+    // The funnel model on the same events: page_view → purchase within 7 days, by channel, with progress credit.
+    for (let rep = 0; rep < 2; rep++) {
+      const ctx: ModelContext<ReturnType<typeof funnelParamsSchema.parse>> = {
+        workspaceId: "bench",
+        params: funnelParamsSchema.parse({
+          steps: [{ event_name: "page_view" }, { event_name: "purchase" }],
+          start: "2024-03-01",
+          end: "2024-03-31",
+          breakdown: "channel",
+        }),
+        warehouse: { dialect: wh.dialect, kind: wh.kind },
+        query: metered,
+        stage: async () => undefined,
+        checkCancelled: async () => undefined,
+      };
+      const t0 = performance.now();
+      const out = await runFunnel(ctx);
+      console.log(
+        `funnel page_view → purchase over the same events (${out.n_obs.toLocaleString("en-US")} people entered, ` +
+          `${out.estimates[1]?.estimate.toLocaleString("en-US")} purchased; breakdown and progress credit)${rep === 0 ? " (cold)" : " (warm)"}: ` +
+          `request->result ${(performance.now() - t0).toFixed(0)} ms`,
       );
     }
 
