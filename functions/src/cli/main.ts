@@ -3,24 +3,32 @@ import { WarehouseError } from "../warehouse/warehouse";
 import { CliError } from "./output";
 
 /**
+ * A lazily required module. `require` rather than `import()`: the CLI is CommonJS, and when bin/cfap.js
+ * runs the sources through tsx only its CommonJS hook resolves extensionless TypeScript paths.
+ */
+function lazy<T>(load: () => unknown): T {
+  return load() as T;
+}
+
+/**
  * Commands load lazily: `cfap analyze` should not pay for firebase-admin (which only `seed --emulators`
  * needs) — module loading was most of a small run's wall time.
  */
 const COMMANDS: Record<string, () => Promise<{ run: (argv: string[]) => Promise<number>; help: string }>> = {
   ingest: async () => {
-    const m = await import("./commands/ingest");
+    const m = lazy<typeof import("./commands/ingest")>(() => require("./commands/ingest"));
     return { run: m.ingestCommand, help: m.INGEST_HELP };
   },
   events: async () => {
-    const m = await import("./commands/events-summary");
+    const m = lazy<typeof import("./commands/events-summary")>(() => require("./commands/events-summary"));
     return { run: m.eventsCommand, help: m.EVENTS_HELP };
   },
   seed: async () => {
-    const m = await import("./commands/seed");
+    const m = lazy<typeof import("./commands/seed")>(() => require("./commands/seed"));
     return { run: m.seedCommand, help: m.SEED_HELP };
   },
   analyze: async () => {
-    const m = await import("./commands/analyze");
+    const m = lazy<typeof import("./commands/analyze")>(() => require("./commands/analyze"));
     return { run: m.analyzeCommand, help: m.ANALYZE_HELP };
   },
 };
