@@ -224,7 +224,7 @@ describe("CFAP dashboard", { timeout: 10 * 60_000 }, () => {
 
   it("sees the status change live to succeeded without reloading", async (t) => {
     if (needs(t, "jobId")) return;
-    await page.locator(".run-status .badge", { hasText: "Succeeded" }).waitFor({ timeout: 120_000 });
+    await waitForRunEnd("Succeeded");
     timings.run_submit_to_succeeded_s = (Date.now() - state.submittedAt) / 1000;
     const { same, statuses } = await page.evaluate(() => ({
       same: window.__e2eSameDocument === true,
@@ -430,12 +430,21 @@ describe("CFAP dashboard", { timeout: 10 * 60_000 }, () => {
     for (const [url, heading, name] of [
       [`/w/demo/runs`, "Runs", "06-runs-phone"],
       [`/w/demo/runs/${state.jobId}`, "did", "07-run-detail-phone"],
+      [`/w/demo/ingestion`, "Ingestion health", "09-ingestion-phone"],
+      [`/w/demo/new`, "New analysis", "10-new-analysis-phone"],
     ]) {
       await page.goto(base + url);
       await page.getByRole("heading", { name: heading, level: 1 }).waitFor();
       if (name.includes("detail")) await page.getByTestId("did-diagnostics").waitFor();
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      assert.ok(overflow <= 1, `${url}: page is ${overflow}px wider than the phone`);
+      const { overflow, culprits } = await page.evaluate(() => {
+        const w = window.innerWidth;
+        const culprits = [...document.querySelectorAll("body *")]
+          .filter((el) => el.getBoundingClientRect().right > w + 1 && !el.closest(".table-scroll"))
+          .slice(-5)
+          .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`);
+        return { overflow: document.documentElement.scrollWidth - w, culprits };
+      });
+      assert.ok(overflow <= 1, `${url}: page is ${overflow}px wider than the phone (${culprits.join(", ")})`);
       await shot(name);
     }
     await page.setViewportSize({ width: 1280, height: 900 });

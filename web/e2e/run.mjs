@@ -58,15 +58,24 @@ let truth = null;
 if (process.env.CFAP_E2E_SKIP_SEED !== "1") {
   const t = Date.now();
   console.log("e2e: seeding (node functions/bin/cfap.js seed --emulators --json)…");
-  const r = spawnSync(process.execPath, ["functions/bin/cfap.js", "seed", "--emulators", "--json"], {
+  const seedArgs = ["seed", "--emulators", "--json"];
+  const opts = {
     cwd: root,
+    // Outside `emulators/exec.mjs` (e.g. against `npm start`), seed the stack's warehouse server, not the
+    // CLI's default embedded file.
+    env: { ...process.env, CFAP_WAREHOUSE_URL: process.env.CFAP_WAREHOUSE_URL ?? "http://127.0.0.1:8765" },
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
     stdio: ["ignore", "pipe", "inherit"],
-  });
-  if (r.status !== 0) {
-    console.error(`e2e: seeding failed (exit ${r.status ?? r.signal})\n${r.stdout}`);
-    process.exit(1);
+  };
+  let r = spawnSync(process.execPath, ["functions/bin/cfap.js", ...seedArgs], opts);
+  // bin/cfap.js runs the TypeScript sources through tsx when they are newer than functions/lib (someone
+  // editing them in a shared checkout); if that path fails, the build the stack is running is still good.
+  const built = path.join(root, "functions", "lib", "cli", "main.js");
+  if (r.status !== 0 && fs.existsSync(built)) {
+    console.log("e2e: cfap.js failed; seeding with the compiled CLI (functions/lib) instead");
+    const code = `require(${JSON.stringify(built)}).main(${JSON.stringify(seedArgs)})`;
+    r = spawnSync(process.execPath, ["-e", code], opts);
   }
   const out = JSON.parse(r.stdout.slice(r.stdout.indexOf("{")));
   truth = out.truth;

@@ -5,7 +5,7 @@ import { GenericResultView } from "./GenericDiagnostics";
 import { ErrorState, Skeleton } from "./ui";
 
 /** A model view that throws (or whose chunk fails to load) falls back to the generic view with a note. */
-class ViewBoundary extends Component<
+export class ViewBoundary extends Component<
   { model: string; envelope: ResultEnvelope; children: ReactNode },
   { error: Error | null }
 > {

@@ -31,14 +31,26 @@ export function IngestionPage() {
 function EventsSection() {
   const w = useWorkspaceId();
   const { api } = useSession();
+  const [days, setDays] = useState(30);
   const summary = useQuery({
-    queryKey: ["events-summary", w],
-    queryFn: () => api.eventsSummary(w),
+    queryKey: ["events-summary", w, days],
+    queryFn: () => api.eventsSummary(w, days),
     refetchInterval: 60_000,
+    placeholderData: (prev) => prev,
   });
   return (
     <section className="card" aria-labelledby="events-h">
-      <h2 id="events-h">Events per day</h2>
+      <div className="section-head">
+        <h2 id="events-h">Events per day</h2>
+        <div className="field field--inline">
+          <label htmlFor="events-days">Period</label>
+          <select id="events-days" value={days} onChange={(e) => setDays(Number(e.target.value))}>
+            <option value={7}>last 7 days</option>
+            <option value={30}>last 30 days</option>
+            <option value={90}>last 90 days</option>
+          </select>
+        </div>
+      </div>
       {summary.isPending ? (
         <Skeleton lines={5} label="Loading event counts" />
       ) : summary.isError ? (

@@ -59,7 +59,9 @@ export function NewAnalysisPage() {
                 />
                 <span>
                   <strong>{m.name}</strong> <span className="muted small">v{m.version}</span>
-                  <span className="model-option__desc">{m.description}</span>
+                  <span className="model-option__desc" title={m.description}>
+                    {m.description}
+                  </span>
                 </span>
               </label>
             ))}
@@ -67,6 +69,7 @@ export function NewAnalysisPage() {
           {selected ? (
             <section className="card" aria-labelledby="params-h">
               <h2 id="params-h">Parameters for {selected.name}</h2>
+              <p className="muted small model-description">{selected.description}</p>
               <AnalysisForm
                 key={`${selected.name}@${selected.params_schema_hash}`}
                 schema={selected.params_schema as JSONSchema}

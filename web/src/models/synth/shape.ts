@@ -64,9 +64,7 @@ export function placebo(d: Record<string, unknown>): Placebo | null {
   return { p_value: num(p.p_value), rank: num(p.rank), units, gaps };
 }
 
-export function inference(
-  d: Record<string, unknown>,
-): {
+export function inference(d: Record<string, unknown>): {
   method: string;
   p_value: number | null;
   rank: number | null;
