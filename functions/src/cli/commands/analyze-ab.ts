@@ -6,12 +6,12 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { ResultEnvelope } from "../../contracts/result";
-import { HttpError } from "../../http/errors";
 import { abModel } from "../../models/ab";
 import { loadCsvTable } from "../../models/did/csv";
 import { ModelFailure } from "../../models/model";
 import { createRegistry, type ModelRegistry } from "../../models/registry";
-import { LocalRunError, runModelLocally } from "../../runs/local-runner";
+import { runModelLocally } from "../../runs/local-runner";
+import { runErrorToCli } from "../run-errors";
 import { openDuckDbWarehouse } from "../../warehouse/duckdb";
 import { CliError, formatNumber, printJson, table } from "../output";
 
@@ -137,12 +137,7 @@ export async function analyzeAb(argv: string[], opts: { registry?: ModelRegistry
         registry: opts.registry ?? createRegistry([abModel]),
       });
     } catch (err) {
-      if (err instanceof LocalRunError) throw new CliError(`${err.code}: ${err.message}`, 1);
-      if (err instanceof HttpError) {
-        const body = err.response.body as { error: { message: string } };
-        throw new CliError(body.error.message, 2);
-      }
-      throw err;
+      throw runErrorToCli(err);
     }
     if (values.json) printJson(result);
     else printAb(result);

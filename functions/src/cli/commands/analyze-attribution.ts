@@ -7,7 +7,6 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { ResultEnvelope } from "../../contracts/result";
-import { HttpError } from "../../http/errors";
 import {
   attributionModel,
   ATTRIBUTION_MODELS,
@@ -16,7 +15,8 @@ import {
 } from "../../models/attribution";
 import { ModelFailure, type Model } from "../../models/model";
 import { createRegistry } from "../../models/registry";
-import { LocalRunError, runModelLocally } from "../../runs/local-runner";
+import { runModelLocally } from "../../runs/local-runner";
+import { runErrorToCli } from "../run-errors";
 import { openDuckDbWarehouse } from "../../warehouse/duckdb";
 import { CliError, formatNumber, printJson, table } from "../output";
 
@@ -127,12 +127,7 @@ export async function analyzeAttribution(argv: string[]): Promise<number> {
         registry: createRegistry([attributionModel as unknown as Model]),
       });
     } catch (err) {
-      if (err instanceof LocalRunError) throw new CliError(`${err.code}: ${err.message}`, 1);
-      if (err instanceof HttpError) {
-        const body = err.response.body as { error: { message: string } };
-        throw new CliError(body.error.message, 2);
-      }
-      throw err;
+      throw runErrorToCli(err);
     }
     if (values.json) printJson(result);
     else printReadable(result);

@@ -2,10 +2,10 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { ResultEnvelope } from "../../contracts/result";
-import { HttpError } from "../../http/errors";
 import { loadCsvTable } from "../../models/did/csv";
 import { ModelFailure } from "../../models/model";
-import { LocalRunError, runModelLocally } from "../../runs/local-runner";
+import { runModelLocally } from "../../runs/local-runner";
+import { runErrorToCli } from "../run-errors";
 import { openDuckDbWarehouse } from "../../warehouse/duckdb";
 import { CliError, formatNumber, printJson, table } from "../output";
 
@@ -96,12 +96,7 @@ export async function analyzeDid(argv: string[]): Promise<number> {
     try {
       result = await runModelLocally(warehouse, "local", "did", params);
     } catch (err) {
-      if (err instanceof LocalRunError) throw new CliError(`${err.code}: ${err.message}`, 1);
-      if (err instanceof HttpError) {
-        const body = err.response.body as { error: { message: string } };
-        throw new CliError(body.error.message, 2);
-      }
-      throw err;
+      throw runErrorToCli(err);
     }
     if (values.json) printJson(result);
     else printReadable(result);

@@ -9,7 +9,6 @@ import { basename, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadSettings } from "../../config/settings";
 import type { ResultEnvelope } from "../../contracts/result";
-import { HttpError } from "../../http/errors";
 import { DirectWarehousePublisher } from "../../ingestion/event-writer";
 import { canonicalEventName } from "../../ingestion/event-name";
 import { FileReadError, readRows } from "../../ingestion/files";
@@ -17,7 +16,8 @@ import { ingestRowStream } from "../../ingestion/stream-ingest";
 import { FUNNEL_COLUMNS, funnelModel } from "../../models/funnel";
 import type { Model } from "../../models/model";
 import { createRegistry } from "../../models/registry";
-import { LocalRunError, runModelLocally } from "../../runs/local-runner";
+import { runModelLocally } from "../../runs/local-runner";
+import { runErrorToCli } from "../run-errors";
 import { openDuckDbWarehouse, type DuckDbWarehouse } from "../../warehouse/duckdb";
 import { CliError, formatNumber, printJson, table } from "../output";
 
@@ -91,12 +91,7 @@ export async function analyzeFunnel(argv: string[]): Promise<number> {
         registry: createRegistry([funnelModel as unknown as Model]),
       });
     } catch (err) {
-      if (err instanceof LocalRunError) throw new CliError(`${err.code}: ${err.message}`, 1);
-      if (err instanceof HttpError) {
-        const body = err.response.body as { error: { message: string } };
-        throw new CliError(body.error.message, 2);
-      }
-      throw err;
+      throw runErrorToCli(err);
     }
     if (values.json) printJson(result);
     else printReadable(result, loaded);

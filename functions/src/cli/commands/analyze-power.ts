@@ -4,10 +4,10 @@
  */
 import { parseArgs } from "node:util";
 import type { ResultEnvelope } from "../../contracts/result";
-import { HttpError } from "../../http/errors";
 import { powerModel } from "../../models/power";
 import { createRegistry, type ModelRegistry } from "../../models/registry";
-import { LocalRunError, runModelLocally } from "../../runs/local-runner";
+import { runModelLocally } from "../../runs/local-runner";
+import { runErrorToCli } from "../run-errors";
 import { openDuckDbWarehouse } from "../../warehouse/duckdb";
 import { CliError, printJson, table } from "../output";
 
@@ -91,12 +91,7 @@ export async function analyzePower(argv: string[], opts: { registry?: ModelRegis
         registry: opts.registry ?? createRegistry([powerModel]),
       });
     } catch (err) {
-      if (err instanceof LocalRunError) throw new CliError(`${err.code}: ${err.message}`, 1);
-      if (err instanceof HttpError) {
-        const body = err.response.body as { error: { message: string } };
-        throw new CliError(body.error.message, 2);
-      }
-      throw err;
+      throw runErrorToCli(err);
     }
     if (values.json) printJson(result);
     else {

@@ -6,12 +6,12 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { ResultEnvelope } from "../../contracts/result";
-import { HttpError } from "../../http/errors";
 import { loadCsvTable } from "../../models/did/csv";
 import { ModelFailure, type Model } from "../../models/model";
 import { createRegistry, type ModelRegistry } from "../../models/registry";
 import { synthModel } from "../../models/synth";
-import { LocalRunError, runModelLocally } from "../../runs/local-runner";
+import { runModelLocally } from "../../runs/local-runner";
+import { runErrorToCli } from "../run-errors";
 import { openDuckDbWarehouse } from "../../warehouse/duckdb";
 import type { Warehouse } from "../../warehouse/warehouse";
 import { CliError, formatNumber, printJson, table } from "../output";
@@ -130,12 +130,7 @@ export async function runCsvModel(
     try {
       return await runModelLocally(warehouse, "local", model, params, { registry });
     } catch (err) {
-      if (err instanceof LocalRunError) throw new CliError(`${err.code}: ${err.message}`, 1);
-      if (err instanceof HttpError) {
-        const body = err.response.body as { error: { message: string } };
-        throw new CliError(body.error.message, 2);
-      }
-      throw err;
+      throw runErrorToCli(err);
     }
   } finally {
     await warehouse.close();
