@@ -154,7 +154,7 @@ export function transitionsQuery(
 ): PartQuery {
   const L = listSql(d);
   const path = collapse && order > 1 ? L.collapse("path") : "path";
-  const w = L.windowUnnest("cp", order);
+
   const cs = Array.from({ length: order + 1 }, (_, x) => `c_${x}`);
   const last = Array.from(
     { length: order },
@@ -168,7 +168,7 @@ export function transitionsQuery(
     j.params,
     [
       `jm AS (SELECT ${path} AS cp, conv, val, nulls FROM j)`,
-      `mu AS (SELECT conv + nulls AS wt, ${w.select} FROM jm${w.from})`,
+      `mu AS (${L.windowRows("cp", order, "conv + nulls AS wt", "jm")})`,
       `me AS (SELECT conv, nulls, val, ${last.join(", ")} FROM jm)`,
     ],
     `SELECT ${zero} AS e, ${cs.join(", ")}, ${countSum(L, "wt", counts)} AS w, ${zero} AS tc, ${zero} AS tn, ${zero} AS tv ` +
