@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { analyzeAb } from "../cli/commands/analyze-ab";
 import { runAb } from "../models/ab/analyze";
 import { abParamsSchema } from "../models/ab/params";
+import { armMomentsQuery, unitsSql } from "../models/ab/sql";
 import type { ModelContext } from "../models/model";
 import { openDuckDbWarehouse } from "../warehouse/duckdb";
 import { mib, PeakMemory } from "./memory";
@@ -89,6 +90,19 @@ export async function benchAb(): Promise<void> {
           `CUPED variance reduction ${((out.diagnostics.cuped as { variance_reduction: number }).variance_reduction * 100).toFixed(1)}%`,
       );
     }
+
+    // The same pass keyed by the arm's string (the path for events sources, BigQuery, many arms).
+    const units = unitsSql(params, wh.dialect, "bench", null);
+    const shape = { ratio: false, covariate: true, proportion: false };
+    const stringKeyed: number[] = [];
+    for (let rep = 0; rep < 3; rep++) {
+      const s0 = performance.now();
+      await wh.query(armMomentsQuery(units, wh.dialect, shape));
+      stringKeyed.push(performance.now() - s0);
+    }
+    console.log(
+      `  for comparison, the arm pass keyed by the arm's string (GROUP BY v): ${stringKeyed.map((x) => x.toFixed(0)).join(", ")} ms`,
+    );
 
     const w0 = performance.now();
     await wh.exec(`COPY bench_ab TO '${csv}' (HEADER, DELIMITER ',')`);

@@ -24,8 +24,20 @@ import { preExposureCheck, sampleSizeCheck, srmCheck, type PreBias, type Verdict
 import { addSums, emptySums, groupSums, num, type GroupSums } from "./moments";
 import { metricType, type AbParams, type MetricType } from "./params";
 import { csRho2, sequentialFields } from "./sequential";
-import { armMomentsQuery, capQuantileQuery, lookMomentsQuery, segmentMomentsQuery, unitsSql } from "./sql";
-import type { SqlQuery } from "../../warehouse/warehouse";
+import {
+  armMomentsKeyedQuery,
+  armMomentsQuery,
+  armProbeQuery,
+  capQuantileQuery,
+  lookMomentsQuery,
+  MAX_KEYED_ARMS,
+  segmentMomentsQuery,
+  unitsSql,
+  type MomentShape,
+  type UnitsSql,
+} from "./sql";
+import type { Dialect } from "../../warehouse/sql/dialect";
+import type { Row, SqlQuery } from "../../warehouse/warehouse";
 
 const MAX_LOOKS = 400;
 const MAX_SEGMENTS = 200;
@@ -72,6 +84,36 @@ function bayesian(
   };
 }
 
+/**
+ * Per-arm moment rows (`v` = the arm, NULL for rows without one). On DuckDB with a table source,
+ * the arms are guessed from the table's first rows and the one pass over the table is keyed by a
+ * small integer (see armMomentsKeyedQuery); should the pass find an arm the guess missed, the
+ * string-keyed query answers instead. Elsewhere (events sources build their units in the same
+ * query; BigQuery bills a probe like a scan) the string-keyed query.
+ */
+async function armMoments(
+  p: AbParams,
+  d: Dialect,
+  units: UnitsSql,
+  shape: MomentShape,
+  rows: (q: SqlQuery) => Promise<Row[]>,
+): Promise<Row[]> {
+  if (p.source.kind === "table" && d.name === "duckdb") {
+    const arms = (await rows(armProbeQuery(p.source, d))).map((r) => String(r.v));
+    if (arms.length > 0 && arms.length <= MAX_KEYED_ARMS) {
+      const keyed = await rows(armMomentsKeyedQuery(units, d, shape, arms));
+      const other = keyed.find((r) => num(r.k) === arms.length + 1);
+      if (!other || num(other.n_rows) === 0) {
+        return keyed.map((r) => {
+          const k = num(r.k);
+          return { ...r, v: k < arms.length ? arms[k] : null };
+        });
+      }
+    }
+  }
+  return rows(armMomentsQuery(units, d, shape));
+}
+
 export async function runAb(ctx: ModelContext<AbParams>): Promise<ModelOutput> {
   const p = ctx.params;
   const d = ctx.warehouse.dialect;
@@ -105,7 +147,7 @@ export async function runAb(ctx: ModelContext<AbParams>): Promise<ModelOutput> {
     covariate: units.hasCovariate,
     proportion: metric === "proportion",
   };
-  const armRows = await rows(armMomentsQuery(units, d, shape));
+  const armRows = await armMoments(p, d, units, shape, rows);
   await ctx.checkCancelled();
   const t0 = performance.now();
 
