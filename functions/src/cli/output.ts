@@ -1,3 +1,11 @@
+/** Parses a comma-separated flag value ("a, b,,c" → ["a", "b", "c"]). */
+export function splitList(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
+}
+
 /** CLI output helpers: JSON for machines, aligned tables for people, a progress bar on a TTY. */
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + "\n");

@@ -2,17 +2,11 @@
  * `cfap analyze ab`: experiment analysis of a unit-level CSV (one row per unit) with the same
  * model code as the API — the CSV becomes a DuckDB table and the `ab` model's table source.
  */
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { ResultEnvelope } from "../../contracts/result";
 import { abModel } from "../../models/ab";
-import { loadCsvTable } from "../../models/did/csv";
-import { ModelFailure } from "../../models/model";
 import { createRegistry, type ModelRegistry } from "../../models/registry";
-import { runModelLocally } from "../../runs/local-runner";
-import { runErrorToCli } from "../run-errors";
-import { openDuckDbWarehouse } from "../../warehouse/duckdb";
+import { runModelOnCsv } from "../csv-model";
 import { CliError, formatNumber, printJson, table } from "../output";
 
 export const AB_HELP = `cfap analyze ab --data <unit-level.csv> --variant <col> --control <value> --outcome <col>
@@ -65,86 +59,61 @@ export async function analyzeAb(argv: string[], opts: { registry?: ModelRegistry
   for (const f of ["data", "variant", "control", "outcome"] as const) {
     if (!values[f]) throw new CliError(`--${f} is required\n\n${AB_HELP}`);
   }
-  const path = resolve(values.data as string);
-  if (!existsSync(path)) throw new CliError(`cannot read ${values.data}`);
-  const warehouse = await openDuckDbWarehouse({ path: ":memory:" });
-  try {
-    let load;
-    try {
-      load = await loadCsvTable(warehouse, { path, table: "cli_ab", outcome: values.outcome });
-    } catch (err) {
-      if (err instanceof ModelFailure) throw new CliError(err.message, 1);
-      throw err;
-    }
-    const cols = {
+  const num = (flag: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new CliError(`--${flag}: not a number: ${v}`);
+    return n;
+  };
+  const plannedUnits = num("planned-units", values["planned-units"]);
+  const cap = num("cap", values.cap);
+  const capQ = num("cap-quantile", values["cap-quantile"]);
+  const params: Record<string, unknown> = {
+    source: {
+      kind: "table",
+      table: "cli_ab",
+      variant: values.variant,
+      outcome: values.outcome,
+      ...(values.metric ? { metric: values.metric } : {}),
+      ...(values.denominator ? { denominator: values.denominator } : {}),
+      ...(values.covariate ? { covariate: values.covariate } : {}),
+      ...(values.segment ? { segment: values.segment } : {}),
+      ...(values.time ? { time: values.time } : {}),
+    },
+    control: values.control,
+    ...(values.engine ? { engine: values.engine } : {}),
+    ...(values.correction ? { correction: values.correction } : {}),
+    ...(values.split ? { planned_split: parseSplit(values.split) } : {}),
+    ...(cap !== undefined ? { cap: { value: cap } } : capQ !== undefined ? { cap: { quantile: capQ } } : {}),
+    ...(values["no-cuped"] ? { cuped: false } : {}),
+    ...(values.sequential
+      ? {
+          sequential: {
+            method: "confidence_sequence",
+            ...(plannedUnits ? { planned_units: plannedUnits } : {}),
+          },
+        }
+      : {}),
+    ...(values.alpha ? { alpha: num("alpha", values.alpha) } : {}),
+  };
+  const result = await runModelOnCsv({
+    data: values.data as string,
+    table: "cli_ab",
+    model: "ab",
+    outcome: values.outcome,
+    columns: {
       variant: values.variant,
       denominator: values.denominator,
       covariate: values.covariate,
       segment: values.segment,
       time: values.time,
-    };
-    for (const [flag, col] of Object.entries(cols)) {
-      if (col !== undefined && !load.columns.includes(col)) {
-        throw new CliError(
-          `--${flag}: column ${JSON.stringify(col)} is not in ${values.data} (columns: ${load.columns.join(", ")})`,
-        );
-      }
-    }
-    const num = (flag: string, v: string | undefined) => {
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (!Number.isFinite(n)) throw new CliError(`--${flag}: not a number: ${v}`);
-      return n;
-    };
-    const plannedUnits = num("planned-units", values["planned-units"]);
-    const cap = num("cap", values.cap);
-    const capQ = num("cap-quantile", values["cap-quantile"]);
-    const params: Record<string, unknown> = {
-      source: {
-        kind: "table",
-        table: load.table,
-        variant: values.variant,
-        outcome: values.outcome,
-        ...(values.metric ? { metric: values.metric } : {}),
-        ...(values.denominator ? { denominator: values.denominator } : {}),
-        ...(values.covariate ? { covariate: values.covariate } : {}),
-        ...(values.segment ? { segment: values.segment } : {}),
-        ...(values.time ? { time: values.time } : {}),
-      },
-      control: values.control,
-      ...(values.engine ? { engine: values.engine } : {}),
-      ...(values.correction ? { correction: values.correction } : {}),
-      ...(values.split ? { planned_split: parseSplit(values.split) } : {}),
-      ...(cap !== undefined
-        ? { cap: { value: cap } }
-        : capQ !== undefined
-          ? { cap: { quantile: capQ } }
-          : {}),
-      ...(values["no-cuped"] ? { cuped: false } : {}),
-      ...(values.sequential
-        ? {
-            sequential: {
-              method: "confidence_sequence",
-              ...(plannedUnits ? { planned_units: plannedUnits } : {}),
-            },
-          }
-        : {}),
-      ...(values.alpha ? { alpha: num("alpha", values.alpha) } : {}),
-    };
-    let result: ResultEnvelope;
-    try {
-      result = await runModelLocally(warehouse, "local", "ab", params, {
-        registry: opts.registry ?? createRegistry([abModel]),
-      });
-    } catch (err) {
-      throw runErrorToCli(err);
-    }
-    if (values.json) printJson(result);
-    else printAb(result);
-    return 0;
-  } finally {
-    await warehouse.close();
-  }
+    },
+    params,
+    registry: opts.registry ?? createRegistry([abModel]),
+  });
+  if (values.json) printJson(result);
+  else printAb(result);
+  return 0;
 }
 
 const pct = (v: unknown) => (typeof v === "number" ? `${(v * 100).toFixed(2)}%` : "");

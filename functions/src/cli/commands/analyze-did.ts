@@ -1,13 +1,7 @@
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { ResultEnvelope } from "../../contracts/result";
-import { loadCsvTable } from "../../models/did/csv";
-import { ModelFailure } from "../../models/model";
-import { runModelLocally } from "../../runs/local-runner";
-import { runErrorToCli } from "../run-errors";
-import { openDuckDbWarehouse } from "../../warehouse/duckdb";
-import { CliError, formatNumber, printJson, table } from "../output";
+import { runModelOnCsv } from "../csv-model";
+import { CliError, formatNumber, printJson, splitList, table } from "../output";
 
 export const DID_HELP = `cfap analyze did --data <file.csv> --outcome <col> --treated <0/1 col> --post <0/1 col>
   [--unit <col>] [--time <col> --first-treated <col>] [--cluster <col>] [--se cr1|hc1|classical]
@@ -40,70 +34,45 @@ export async function analyzeDid(argv: string[]): Promise<number> {
   });
   if (!values.data) throw new CliError(`--data is required\n\n${DID_HELP}`);
   if (!values.outcome) throw new CliError("--outcome is required");
-  const path = resolve(values.data);
-  if (!existsSync(path)) throw new CliError(`cannot read ${values.data}`);
-  const warehouse = await openDuckDbWarehouse({ path: ":memory:" });
-  try {
-    let load;
-    try {
-      load = await loadCsvTable(warehouse, { path, table: "cli_data", outcome: values.outcome });
-    } catch (err) {
-      if (err instanceof ModelFailure) throw new CliError(err.message, 1);
-      throw err;
-    }
-    for (const [flag, col] of Object.entries({
-      treated: values.treated,
-      post: values.post,
-      unit: values.unit,
-      time: values.time,
-      "first-treated": values["first-treated"],
-      cluster: values.cluster,
-    })) {
-      if (col !== undefined && !load.columns.includes(col)) {
-        throw new CliError(
-          `--${flag}: column ${JSON.stringify(col)} is not in ${values.data} (columns: ${load.columns.join(", ")})`,
-        );
-      }
-    }
-    const params: Record<string, unknown> = {
-      source: {
-        kind: "table",
-        table: load.table,
-        outcome: values.outcome,
-        ...(values.treated ? { treated: values.treated } : {}),
-        ...(values.post ? { post: values.post } : {}),
-        ...(values.unit ? { unit: values.unit } : {}),
-        ...(values.time ? { time: values.time } : {}),
-        ...(values["first-treated"] ? { first_treated: values["first-treated"] } : {}),
-        ...(values.cluster ? { cluster: values.cluster } : {}),
-      },
-      ...(values.se ? { se: values.se } : {}),
-      ...(values.design ? { design: values.design } : {}),
-      ...(values.covariates
-        ? {
-            covariates: values.covariates
-              .split(",")
-              .map((c) => c.trim())
-              .filter(Boolean),
-          }
-        : {}),
-      ...(values.leads || values.lags
-        ? { event_study: { leads: Number(values.leads ?? 1), lags: Number(values.lags ?? 0) } }
-        : {}),
-      ...(values.alpha ? { alpha: Number(values.alpha) } : {}),
-    };
-    let result: ResultEnvelope;
-    try {
-      result = await runModelLocally(warehouse, "local", "did", params);
-    } catch (err) {
-      throw runErrorToCli(err);
-    }
-    if (values.json) printJson(result);
-    else printReadable(result);
-    return 0;
-  } finally {
-    await warehouse.close();
-  }
+  const columns = {
+    treated: values.treated,
+    post: values.post,
+    unit: values.unit,
+    time: values.time,
+    "first-treated": values["first-treated"],
+    cluster: values.cluster,
+  };
+  const params: Record<string, unknown> = {
+    source: {
+      kind: "table",
+      table: "cli_data",
+      outcome: values.outcome,
+      ...(values.treated ? { treated: values.treated } : {}),
+      ...(values.post ? { post: values.post } : {}),
+      ...(values.unit ? { unit: values.unit } : {}),
+      ...(values.time ? { time: values.time } : {}),
+      ...(values["first-treated"] ? { first_treated: values["first-treated"] } : {}),
+      ...(values.cluster ? { cluster: values.cluster } : {}),
+    },
+    ...(values.se ? { se: values.se } : {}),
+    ...(values.design ? { design: values.design } : {}),
+    ...(values.covariates ? { covariates: splitList(values.covariates) } : {}),
+    ...(values.leads || values.lags
+      ? { event_study: { leads: Number(values.leads ?? 1), lags: Number(values.lags ?? 0) } }
+      : {}),
+    ...(values.alpha ? { alpha: Number(values.alpha) } : {}),
+  };
+  const result = await runModelOnCsv({
+    data: values.data,
+    table: "cli_data",
+    model: "did",
+    outcome: values.outcome,
+    columns,
+    params,
+  });
+  if (values.json) printJson(result);
+  else printReadable(result);
+  return 0;
 }
 
 function printReadable(r: ResultEnvelope): void {

@@ -1,13 +1,9 @@
 /** `cfap analyze geo_design`: rank treatment market sets for a geo test from a unit × period CSV. */
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { ResultEnvelope } from "../../contracts/result";
-import { geoDesignModel } from "../../models/geo-design";
-import type { Model } from "../../models/model";
-import { createRegistry, type ModelRegistry } from "../../models/registry";
-import { CliError, formatNumber, printJson, table } from "../output";
-import { runCsvModel } from "./analyze-synth";
+import type { ModelRegistry } from "../../models/registry";
+import { runModelOnCsv } from "../csv-model";
+import { CliError, formatNumber, printJson, splitList, table } from "../output";
 
 export const GEO_DESIGN_HELP = `cfap analyze geo_design --data <panel.csv> --unit <col> --time <col> --outcome <col>
   --test-length <periods> --expected-effect <relative, e.g. 0.05>
@@ -17,12 +13,6 @@ export const GEO_DESIGN_HELP = `cfap analyze geo_design --data <panel.csv> --uni
 
 Ranks treatment market sets by simulated power (historical windows, effect injected, conformal test),
 minimum detectable effect and pre-period fit. Seeded and deterministic; parallel on worker threads.`;
-
-const split = (s: string | undefined) =>
-  (s ?? "")
-    .split(",")
-    .map((x) => x.trim())
-    .filter(Boolean);
 
 export async function analyzeGeoDesign(argv: string[], registry?: ModelRegistry): Promise<number> {
   const { values } = parseArgs({
@@ -52,8 +42,6 @@ export async function analyzeGeoDesign(argv: string[], registry?: ModelRegistry)
   for (const flag of ["data", "unit", "time", "outcome", "test-length", "expected-effect"] as const) {
     if (!values[flag]) throw new CliError(`--${flag} is required\n\n${GEO_DESIGN_HELP}`);
   }
-  const path = resolve(values.data as string);
-  if (!existsSync(path)) throw new CliError(`cannot read ${values.data}`);
   const n = (v: string | undefined) => (v === undefined ? undefined : Number(v));
   const params: Record<string, unknown> = {
     source: {
@@ -65,10 +53,10 @@ export async function analyzeGeoDesign(argv: string[], registry?: ModelRegistry)
     },
     test_length: n(values["test-length"]),
     expected_effect: n(values["expected-effect"]),
-    ...(values.sizes ? { treatment_sizes: split(values.sizes).map(Number) } : {}),
-    ...(values.include ? { include: split(values.include) } : {}),
-    ...(values.exclude ? { exclude: split(values.exclude) } : {}),
-    ...(values.candidates ? { candidates: split(values.candidates) } : {}),
+    ...(values.sizes ? { treatment_sizes: splitList(values.sizes).map(Number) } : {}),
+    ...(values.include ? { include: splitList(values.include) } : {}),
+    ...(values.exclude ? { exclude: splitList(values.exclude) } : {}),
+    ...(values.candidates ? { candidates: splitList(values.candidates) } : {}),
     ...(values.windows ? { n_windows: n(values.windows) } : {}),
     ...(values.top ? { top_sets: n(values.top) } : {}),
     ...(values["max-sets"] ? { max_sets: n(values["max-sets"]) } : {}),
@@ -78,14 +66,14 @@ export async function analyzeGeoDesign(argv: string[], registry?: ModelRegistry)
     ...(values.power ? { power_target: n(values.power) } : {}),
     ...(values.seed ? { seed: n(values.seed) } : {}),
   };
-  const result = await runCsvModel(
-    path,
-    values.data as string,
-    "geo_design",
+  const result = await runModelOnCsv({
+    data: values.data as string,
+    table: "cli_panel",
+    model: "geo_design",
     params,
-    [values.unit, values.time, values.outcome] as string[],
-    registry ?? createRegistry([geoDesignModel as unknown as Model]),
-  );
+    columns: { unit: values.unit, time: values.time, outcome: values.outcome },
+    registry,
+  });
   if (values.json) printJson(result);
   else printDesign(result);
   return 0;

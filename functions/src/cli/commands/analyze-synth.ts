@@ -2,19 +2,11 @@
  * `cfap analyze synth`: synthetic control on a unit × period CSV, in-process, through the same
  * run path as the API (runModelLocally).
  */
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { ResultEnvelope } from "../../contracts/result";
-import { loadCsvTable } from "../../models/did/csv";
-import { ModelFailure, type Model } from "../../models/model";
-import { createRegistry, type ModelRegistry } from "../../models/registry";
-import { synthModel } from "../../models/synth";
-import { runModelLocally } from "../../runs/local-runner";
-import { runErrorToCli } from "../run-errors";
-import { openDuckDbWarehouse } from "../../warehouse/duckdb";
-import type { Warehouse } from "../../warehouse/warehouse";
-import { CliError, formatNumber, printJson, table } from "../output";
+import type { ModelRegistry } from "../../models/registry";
+import { runModelOnCsv } from "../csv-model";
+import { CliError, formatNumber, printJson, splitList, table } from "../output";
 
 export const SYNTH_HELP = `cfap analyze synth --data <panel.csv> --unit <col> --time <col> --outcome <col>
   --treated-unit <value[,value…]> --treatment-start <period>
@@ -24,12 +16,6 @@ export const SYNTH_HELP = `cfap analyze synth --data <panel.csv> --unit <col> --
 Synthetic control: donor weights on the simplex (exact active-set QP, KKT-checked); --method adh
 weights predictors (each the mean of a column over a window, default the whole pre period) with a
 data-driven V. Placebo-in-space or conformal inference; interval and p-value from the same test.`;
-
-const split = (s: string | undefined) =>
-  (s ?? "")
-    .split(",")
-    .map((x) => x.trim())
-    .filter(Boolean);
 
 /** "col", "col@1975" or "col@1980-1988" (numeric periods) or "col@2024-01-01..2024-03-01". */
 export function parsePredictor(
@@ -69,8 +55,6 @@ export async function analyzeSynth(argv: string[], registry?: ModelRegistry): Pr
   for (const flag of ["data", "unit", "time", "outcome", "treated-unit", "treatment-start"] as const) {
     if (!values[flag]) throw new CliError(`--${flag} is required\n\n${SYNTH_HELP}`);
   }
-  const path = resolve(values.data as string);
-  if (!existsSync(path)) throw new CliError(`cannot read ${values.data}`);
   const start = values["treatment-start"] as string;
   const params: Record<string, unknown> = {
     source: {
@@ -80,61 +64,26 @@ export async function analyzeSynth(argv: string[], registry?: ModelRegistry): Pr
       time: values.time,
       outcome: values.outcome,
     },
-    treated_units: split(values["treated-unit"]),
+    treated_units: splitList(values["treated-unit"]),
     treatment_start: /^-?\d+(\.\d+)?$/.test(start) ? Number(start) : start,
     ...(values.method ? { method: values.method } : {}),
     ...(values.inference ? { inference: values.inference } : {}),
     ...(values.multiple ? { multiple: values.multiple } : {}),
-    ...(values.predictors ? { predictors: split(values.predictors).map(parsePredictor) } : {}),
-    ...(values["exclude-donors"] ? { exclude_donors: split(values["exclude-donors"]) } : {}),
+    ...(values.predictors ? { predictors: splitList(values.predictors).map(parsePredictor) } : {}),
+    ...(values["exclude-donors"] ? { exclude_donors: splitList(values["exclude-donors"]) } : {}),
     ...(values.alpha ? { alpha: Number(values.alpha) } : {}),
   };
-  const result = await runCsvModel(
-    path,
-    values.data as string,
-    "synth",
+  const result = await runModelOnCsv({
+    data: values.data as string,
+    table: "cli_panel",
+    model: "synth",
     params,
-    [values.unit, values.time, values.outcome] as string[],
+    columns: { unit: values.unit, time: values.time, outcome: values.outcome },
     registry,
-  );
+  });
   if (values.json) printJson(result);
   else printSynth(result);
   return 0;
-}
-
-/** Loads the CSV into an in-memory DuckDB as `cli_panel` and runs the model on it. */
-export async function runCsvModel(
-  path: string,
-  shown: string,
-  model: string,
-  params: Record<string, unknown>,
-  columns: string[],
-  registry: ModelRegistry = createRegistry([synthModel as unknown as Model]),
-): Promise<ResultEnvelope> {
-  const warehouse: Warehouse = await openDuckDbWarehouse({ path: ":memory:" });
-  try {
-    let load;
-    try {
-      load = await loadCsvTable(warehouse, { path, table: "cli_panel" });
-    } catch (err) {
-      if (err instanceof ModelFailure) throw new CliError(err.message, 1);
-      throw err;
-    }
-    for (const c of columns) {
-      if (!load.columns.includes(c)) {
-        throw new CliError(
-          `column ${JSON.stringify(c)} is not in ${shown} (columns: ${load.columns.join(", ")})`,
-        );
-      }
-    }
-    try {
-      return await runModelLocally(warehouse, "local", model, params, { registry });
-    } catch (err) {
-      throw runErrorToCli(err);
-    }
-  } finally {
-    await warehouse.close();
-  }
 }
 
 function printSynth(r: ResultEnvelope): void {
