@@ -63,6 +63,15 @@ export function chiSquareUpperP(x: number, k: number): number {
  */
 export function upperRegularizedGamma(a: number, x: number): number {
   if (x < a + 1) return 1 - jStat.lowRegGamma(a, x);
+  return Math.exp(-x + a * Math.log(x) - jStat.gammaln(a)) * gammaContinuedFraction(a, x);
+}
+
+/**
+ * The Legendre continued fraction of Γ(a, x), without its prefactor e^(−x) x^a / Γ(a) (modified Lentz,
+ * to full double precision; converges fast for x ≥ a + 1). Callers that know the prefactor exactly
+ * (the normal tail, a = 1/2) apply their own.
+ */
+export function gammaContinuedFraction(a: number, x: number): number {
   const tiny = 1e-300;
   let b = x + 1 - a;
   let c = 1 / tiny;
@@ -80,7 +89,7 @@ export function upperRegularizedGamma(a: number, x: number): number {
     h *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
   }
-  return Math.exp(-x + a * Math.log(x) - jStat.gammaln(a)) * h;
+  return h;
 }
 
 function clampProbability(p: number): number {

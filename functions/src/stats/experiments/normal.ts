@@ -7,6 +7,8 @@
  * the exact prefactor); below |z| = 1.7 from the Maclaurin series of erf (Abramowitz & Stegun 7.1.5), which
  * converges fast there without cancellation. Quantiles start from jStat's approximation and take Newton steps on that cdf.
  */
+import { gammaContinuedFraction } from "../distributions";
+
 interface JStatNormal {
   normal: { inv(p: number, mean: number, sd: number): number };
 }
@@ -34,25 +36,7 @@ export function normalTwoSidedP(z: number): number {
  * prefactor e^(−x) √x / Γ(1/2) = e^(−x) √(x/π) instead of a log-gamma evaluation.
  */
 function erfcContinuedFraction(x: number): number {
-  const a = 0.5;
-  const tiny = 1e-300;
-  let b = x + 1 - a;
-  let c = 1 / tiny;
-  let d = 1 / b;
-  let h = d;
-  for (let i = 1; i < 10_000; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return Math.exp(-x) * Math.sqrt(x / Math.PI) * h;
+  return Math.exp(-x) * Math.sqrt(x / Math.PI) * gammaContinuedFraction(0.5, x);
 }
 
 /** erf(x) = 2/√π Σ (−1)ⁿ x^(2n+1) / (n! (2n+1)), for 0 ≤ x < 1.3. */
