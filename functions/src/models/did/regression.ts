@@ -43,6 +43,7 @@ import {
   type FixedEffectsMethod,
   type QueryContext,
 } from "./sql";
+import { cellClusterMeat, cellClusterScoresQuery, cellCrossProducts } from "./two-by-two";
 
 export type RunQuery = (q: SqlQuery) => Promise<QueryResult<Row>>;
 
@@ -60,7 +61,8 @@ export interface RegressionResult {
   /** Clusters (cr1 only). */
   nClusters: number | null;
   fixedEffects: FixedEffectsMethod;
-  ssr: number;
+  /** Sum of squared residuals; null when the standard errors did not need it (2×2 CR1 cell pass). */
+  ssr: number | null;
   /** Time spent in the warehouse (sum of the queries' own elapsed times) and on the client. */
   timing: { warehouseMs: number; computeMs: number };
 }
@@ -263,12 +265,20 @@ export async function fitRegression(
     within && (meatKind === "none" || (meatKind === "cluster" && withinMeat))
       ? compute(() => expandWithin(within as Row, solution.beta, meatKind === "cluster"))
       : undefined;
-  const mr: Row = expanded
+  let mr: Row | undefined = expanded
     ? { ssr: expanded.ssr, n_clusters: nUnits, ...expanded.meat }
-    : (await q(meatQuery(ctx, design, fe, { beta: solution.beta, timeEffects }, meatKind)))[0];
-  const ssr = num(mr.ssr);
-  const meat = meatKind === "none" ? undefined : symmetricFromUpper(p, (j, l) => num(mr[`meat_${j}_${l}`]));
-  if (!Number.isFinite(ssr) || (meat && !meat.flat().every(Number.isFinite))) {
+    : undefined;
+  if (!mr && cells && meatKind === "cluster") {
+    // 2×2 cell design: two score sums per cluster (two-by-two.ts); CR1 needs no SSR.
+    const [row] = await q(cellClusterScoresQuery(ctx, design, solution.beta));
+    const cellMeat = compute(() => cellClusterMeat(design, row, num));
+    if (cellMeat) mr = { ssr: null, n_clusters: row.n_clusters, ...cellMeat };
+  }
+  mr ??= (await q(meatQuery(ctx, design, fe, { beta: solution.beta, timeEffects }, meatKind)))[0];
+  const ssr = mr.ssr === null ? null : num(mr.ssr);
+  const meat =
+    meatKind === "none" ? undefined : symmetricFromUpper(p, (j, l) => num((mr as Row)[`meat_${j}_${l}`]));
+  if ((ssr !== null && !Number.isFinite(ssr)) || (meat && !meat.flat().every(Number.isFinite))) {
     throw new ModelFailure("numerical_error", `${design.kind}: residual sums are not finite`);
   }
   const nClusters = meatKind === "cluster" ? num(mr.n_clusters) : null;
@@ -286,7 +296,8 @@ export async function fitRegression(
         type: opts.se,
         bread: solution.xtxInv,
         meat,
-        ssr,
+        // Only the classical covariance reads the SSR, and every path that can be classical has it.
+        ssr: ssr ?? Number.NaN,
         n,
         k,
         clusters: nClusters ?? undefined,
@@ -371,47 +382,6 @@ function withinApplies(
   const n = shape.n ?? 0;
   const T = shape.n_periods ?? 0;
   return T >= 2 && T <= WITHIN_MAX_PERIODS && n % T === 0;
-}
-
-/** 2×2 regressors as functions of the (treated, post) cell. */
-const CELL_REGRESSORS: Record<string, (tr: number, post: number) => number> = {
-  "1.0": () => 1,
-  tr: (tr) => tr,
-  post: (_, post) => post,
-  "tr * post": (tr, post) => tr * post,
-};
-
-/**
- * X'X, X'y and the raw sums of squares of a design whose regressors are all functions of the
- * (treated, post) cell (the 2×2 design without covariates), from the described cells' counts and
- * outcome sums: no query. Undefined when the design has other regressors or a row filter.
- */
-function cellCrossProducts(ctx: QueryContext, design: Design): Row | undefined {
-  const d = ctx.described;
-  if (!d || design.filter || design.fixedEffects) return undefined;
-  const fns = design.regressors.map((r) => CELL_REGRESSORS[r.expr]);
-  if (fns.some((fn) => fn === undefined)) return undefined;
-  const p = fns.length;
-  const row: Row = {};
-  let n = 0;
-  const xtx = Array.from({ length: p }, () => new Array<number>(p).fill(0));
-  const xty = new Array<number>(p).fill(0);
-  for (const c of d.cells) {
-    const v = fns.map((fn) => fn(c.tr, c.post));
-    n += c.n;
-    for (let j = 0; j < p; j++) {
-      xty[j] += c.sy * v[j];
-      for (let l = j; l < p; l++) xtx[j][l] += c.n * v[j] * v[l];
-    }
-  }
-  if (n !== d.shape.n) return undefined;
-  row.n = n;
-  for (let j = 0; j < p; j++) {
-    row[`xty_${j}`] = xty[j];
-    row[`raw_${j}`] = xtx[j][j];
-    for (let l = j; l < p; l++) row[`xtx_${j}_${l}`] = xtx[j][l];
-  }
-  return row;
 }
 
 /** Cancellation allowed in the one-pass expansions: beyond it the exact row-level pass runs. */

@@ -109,7 +109,7 @@ describe("Grunfeld two-way fixed effects", () => {
         expectClose(b.table[j].estimate, row.estimate, 1e-9, `${se} estimate`);
         expectClose(b.table[j].std_error, row.std_error, 1e-9, `${se} se`);
       });
-      expectClose(b.ssr, a.ssr, 1e-9, "ssr");
+      expectClose(b.ssr, a.ssr as number, 1e-9, "ssr");
     }
   });
 });
