@@ -24,6 +24,7 @@ import { preExposureCheck, sampleSizeCheck, srmCheck, type PreBias, type Verdict
 import { addSums, emptySums, groupSums, num, type GroupSums } from "./moments";
 import { metricType, type AbParams, type MetricType } from "./params";
 import { csRho2, sequentialFields } from "./sequential";
+import { armStatesKeyedQuery, decodeStateRows } from "./states";
 import {
   armMomentsKeyedQuery,
   armMomentsQuery,
@@ -85,6 +86,26 @@ function bayesian(
 }
 
 /**
+ * The keyed pass's rows: from aggregate states (states.ts) when the metric is not a ratio and the
+ * states decode (their calibration group checks out), else from plain sums.
+ */
+async function keyedRows(
+  d: Dialect,
+  units: UnitsSql,
+  shape: MomentShape,
+  arms: string[],
+  rows: (q: SqlQuery) => Promise<Row[]>,
+): Promise<Row[]> {
+  if (!shape.ratio) {
+    // A DuckDB that cannot cast an exported state to BLOB fails here: fall back, as on a bad layout.
+    const states = await rows(armStatesKeyedQuery(units, d, shape, arms)).catch(() => null);
+    const decoded = states && decodeStateRows(states, shape);
+    if (decoded) return decoded;
+  }
+  return rows(armMomentsKeyedQuery(units, d, shape, arms));
+}
+
+/**
  * Per-arm moment rows (`v` = the arm, NULL for rows without one). On DuckDB with a table source,
  * the arms are guessed from the table's first rows and the one pass over the table is keyed by a
  * small integer (see armMomentsKeyedQuery); should the pass find an arm the guess missed, the
@@ -101,7 +122,7 @@ async function armMoments(
   if (p.source.kind === "table" && d.name === "duckdb") {
     const arms = (await rows(armProbeQuery(p.source, d))).map((r) => String(r.v));
     if (arms.length > 0 && arms.length <= MAX_KEYED_ARMS) {
-      const keyed = await rows(armMomentsKeyedQuery(units, d, shape, arms));
+      const keyed = await keyedRows(d, units, shape, arms, rows);
       const other = keyed.find((r) => num(r.k) === arms.length + 1);
       if (!other || num(other.n_rows) === 0) {
         return keyed.map((r) => {
