@@ -22,20 +22,42 @@ export function treatedUnitsQuery(panel: PanelSql): SqlQuery {
  * MIN and MAX of the outcome. The panel shape, the 2×2 cell means, the parallel-trends series and the
  * 2×2 design's cross-products all follow from these ≤ 9·T + 2 rows (`summarizeDescribe`) — instead of
  * three queries and five scans. The 0/1/other keys bound the row count whatever the columns hold.
+ *
+ * The four small keys travel as one integer `k` (see `decodeDescribeKey`), and the period only when
+ * the panel has one: a single small-integer key lets DuckDB aggregate with a perfect hash (direct
+ * indexing) instead of hashing five columns per row, ~20% of this pass's CPU on the 2M-row bench.
  */
 export function describeQuery(panel: PanelSql, dialect: Dialect): SqlQuery {
   const f = dialect.toFloat;
-  const key = (c: string) =>
-    `CASE WHEN NOT ok THEN NULL WHEN ${c} = 0 THEN 0 WHEN ${c} = 1 THEN 1 ELSE -1 END`;
+  const three = (c: string) => `CASE WHEN ${c} = 0 THEN 0 WHEN ${c} = 1 THEN 1 ELSE 2 END`;
+  const k =
+    `CASE WHEN NOT ok THEN (CASE WHEN y IS NULL THEN 1 ELSE 0 END) ` +
+    `ELSE 2 + 3 * (${three("tr")}) + (${three("post")}) END`;
+  const keys = panel.hasTime ? `${k} AS k, CASE WHEN ok THEN t END AS tk` : `${k} AS k`;
   return {
     label: "did_describe",
     params: panel.params,
     sql:
-      `WITH ${panel.ctes}\n` +
-      `SELECT ok, y IS NULL AS ymiss, ${key("tr")} AS trk, ${key("post")} AS pk, CASE WHEN ok THEN t END AS tk, ` +
-      `${f("COUNT(*)")} AS n, SUM(y) AS sy, MIN(y) AS y_min, MAX(y) AS y_max ` +
-      `FROM pall GROUP BY 1, 2, 3, 4, 5`,
+      `WITH ${panel.ctes}
+` +
+      `SELECT ${keys}, ${f("COUNT(*)")} AS n, SUM(y) AS sy, MIN(y) AS y_min, MAX(y) AS y_max ` +
+      `FROM pall GROUP BY ${panel.hasTime ? "1, 2" : "1"}`,
   };
+}
+
+/**
+ * The describe key: k = 0 unusable row with an outcome, 1 unusable row without one, else
+ * 2 + 3·treated + post with treated, post ∈ {0, 1, 2 = any other value}. Other values decode to −1.
+ */
+export function decodeDescribeKey(k: number): {
+  ok: boolean;
+  ymiss: boolean;
+  tr: number | null;
+  post: number | null;
+} {
+  if (k < 2) return { ok: false, ymiss: k === 1, tr: null, post: null };
+  const v = (x: number) => (x === 2 ? -1 : x);
+  return { ok: true, ymiss: false, tr: v(Math.floor((k - 2) / 3)), post: v((k - 2) % 3) };
 }
 
 export interface DescribeCell {
@@ -78,12 +100,13 @@ export function summarizeDescribe(rows: Record<string, unknown>[]): PanelDescrip
   const cells: DescribeCell[] = [];
   for (const r of rows) {
     const c = toNum(r.n);
+    const key = decodeDescribeKey(toNum(r.k));
     nRaw += c;
-    if (r.ymiss === true) nMissingOutcome += c;
-    if (r.ok !== true) continue;
+    if (key.ymiss) nMissingOutcome += c;
+    if (!key.ok) continue;
     n += c;
-    const tr = toNum(r.trk);
-    const post = toNum(r.pk);
+    const tr = key.tr as number;
+    const post = key.post as number;
     const t = r.tk === null || r.tk === undefined ? null : toNum(r.tk);
     if (t !== null) periods.add(t);
     if (tr === 1) sh.n_treated_rows += c;
