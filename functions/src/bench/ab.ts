@@ -4,7 +4,8 @@
  * model's SQL) and statistics time (everything the function computes from the sufficient
  * statistics), peak RSS during the run (flat in units: the function sees 2 rows per query), and
  * the whole CLI run (`cfap analyze ab` in-process: CSV load + analysis) on the same data as a CSV,
- * next to pandas + scipy (Welch + CUPED) on that CSV when /usr/bin/python3 has them.
+ * next to pandas + scipy (Welch + CUPED) on that CSV when /usr/bin/python3 has them. CPU time
+ * (DuckDB's threads included) is printed too: on a shared machine it moves less than wall time.
  * Not a test: figures depend on the machine.
  */
 import { spawnSync } from "node:child_process";
@@ -14,7 +15,7 @@ import { join } from "node:path";
 import { analyzeAb } from "../cli/commands/analyze-ab";
 import { runAb } from "../models/ab/analyze";
 import { abParamsSchema } from "../models/ab/params";
-import { armMomentsQuery, unitsSql } from "../models/ab/sql";
+import { armMomentsKeyedQuery, armMomentsQuery, unitsSql } from "../models/ab/sql";
 import type { ModelContext } from "../models/model";
 import { openDuckDbWarehouse } from "../warehouse/duckdb";
 import { mib, PeakMemory } from "./memory";
@@ -75,34 +76,55 @@ export async function benchAb(): Promise<void> {
       stage: async () => undefined,
       checkCancelled: async () => undefined,
     };
+    let last: Awaited<ReturnType<typeof runAb>> | null = null;
     for (let rep = 0; rep < 3; rep++) {
       const mem = new PeakMemory();
       const rss0 = process.memoryUsage().rss;
+      const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const out = await runAb(ctx);
       const total = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
       const peak = mem.stop();
+      last = out;
       const timing = out.diagnostics.timing as { warehouse_ms: number; statistics_ms: number };
       const e = out.estimates[0];
       console.log(
-        `  run ${rep + 1}: request→result ${total.toFixed(0)} ms = warehouse ${timing.warehouse_ms.toFixed(1)} ms + statistics ${timing.statistics_ms.toFixed(2)} ms; ` +
+        `  run ${rep + 1}: request→result ${total.toFixed(0)} ms = warehouse ${timing.warehouse_ms.toFixed(1)} ms + statistics ${timing.statistics_ms.toFixed(2)} ms ` +
+          `(CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, all threads); ` +
           `RSS ${mib(rss0)} → peak ${mib(peak)}; lift ${e.estimate.toFixed(4)} (p ${Number(e.p_value).toPrecision(3)}), ` +
           `CUPED variance reduction ${((out.diagnostics.cuped as { variance_reduction: number }).variance_reduction * 100).toFixed(1)}%`,
       );
     }
 
-    // The same pass keyed by the arm's string (the path for events sources, BigQuery, many arms).
+    if (last) {
+      // Full precision, to check that a change of the SQL leaves the numbers alone.
+      const e = last.estimates[0];
+      const c = last.diagnostics.cuped as { theta: number; variance_reduction: number };
+      const f = (x: unknown) => Number(x).toPrecision(17);
+      console.log(
+        `  estimates: lift ${f(e.estimate)}, se ${f(e.std_error)}, p ${f(e.p_value)}, ` +
+          `θ ${f(c.theta)}, variance reduction ${f(c.variance_reduction)}`,
+      );
+    }
+
+    // The same pass from plain sums (states.ts's fallback), and keyed by the arm's string (the
+    // path for events sources, BigQuery, many arms).
     const units = unitsSql(params, wh.dialect, "bench", null);
     const shape = { ratio: false, covariate: true, proportion: false };
-    const stringKeyed: number[] = [];
-    for (let rep = 0; rep < 3; rep++) {
-      const s0 = performance.now();
-      await wh.query(armMomentsQuery(units, wh.dialect, shape));
-      stringKeyed.push(performance.now() - s0);
+    const passes = {
+      "keyed, plain sums": armMomentsKeyedQuery(units, wh.dialect, shape, ["control", "treatment"]),
+      "keyed by the arm's string (GROUP BY v)": armMomentsQuery(units, wh.dialect, shape),
+    };
+    for (const [name, query] of Object.entries(passes)) {
+      const ms: number[] = [];
+      for (let rep = 0; rep < 3; rep++) {
+        const s0 = performance.now();
+        await wh.query(query);
+        ms.push(performance.now() - s0);
+      }
+      console.log(`  for comparison, the arm pass ${name}: ${ms.map((x) => x.toFixed(0)).join(", ")} ms`);
     }
-    console.log(
-      `  for comparison, the arm pass keyed by the arm's string (GROUP BY v): ${stringKeyed.map((x) => x.toFixed(0)).join(", ")} ms`,
-    );
 
     const w0 = performance.now();
     await wh.exec(`COPY bench_ab TO '${csv}' (HEADER, DELIMITER ',')`);
