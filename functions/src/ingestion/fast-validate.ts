@@ -23,7 +23,8 @@ import type { EventInput } from "../contracts/event";
 
 const MAX_DEPTH = 64;
 
-const TOP_KEYS = new Set([
+/** The top-level keys of eventInputSchema (a strict object). */
+export const EVENT_KEYS = [
   "event_id",
   "workspace_id",
   "event_name",
@@ -36,9 +37,22 @@ const TOP_KEYS = new Set([
   "revenue",
   "currency",
   "order_id",
-]);
+] as const;
 
-const CONTEXT_MAX: Record<string, number> = {
+const TOP_KEYS = new Set<string>(EVENT_KEYS);
+
+/** Longest accepted id fields, in UTF-16 units (the `id(max)` fields of eventInputSchema). */
+export const ID_MAX = {
+  event_id: 128,
+  event_name: 128,
+  user_id: 256,
+  anonymous_id: 256,
+  session_id: 256,
+  order_id: 256,
+} as const;
+
+/** Longest accepted context strings (eventContextSchema). */
+export const CONTEXT_MAX: Readonly<Record<string, number>> = {
   page_url: 4096,
   referrer: 4096,
   user_agent: 1024,
@@ -222,7 +236,7 @@ export function fastValidateEvent(raw: unknown): EventInput | undefined {
   }
   if (Object.getOwnPropertySymbols(o).length > 0) return undefined;
 
-  if (!isCleanId(o.event_name, 128)) return undefined;
+  if (!isCleanId(o.event_name, ID_MAX.event_name)) return undefined;
   const ts = o.timestamp;
   if (typeof ts === "string") {
     if (!isIsoDateTime(ts)) return undefined;
@@ -230,13 +244,15 @@ export function fastValidateEvent(raw: unknown): EventInput | undefined {
     if (!Number.isSafeInteger(ts) || ts < 0 || ts > 8.64e15) return undefined;
   } else return undefined;
 
-  if (hasOwn.call(o, "event_id") && !isCleanId(o.event_id, 128)) return undefined;
+  if (hasOwn.call(o, "event_id") && !isCleanId(o.event_id, ID_MAX.event_id)) return undefined;
   if (hasOwn.call(o, "workspace_id")) {
     const w = o.workspace_id;
     if (typeof w !== "string" || !isWorkspaceId(w)) return undefined;
   }
-  if (!okNullishId(o, "user_id", 256) || !okNullishId(o, "anonymous_id", 256)) return undefined;
-  if (!okNullishId(o, "session_id", 256) || !okNullishId(o, "order_id", 256)) return undefined;
+  if (!okNullishId(o, "user_id", ID_MAX.user_id) || !okNullishId(o, "anonymous_id", ID_MAX.anonymous_id))
+    return undefined;
+  if (!okNullishId(o, "session_id", ID_MAX.session_id) || !okNullishId(o, "order_id", ID_MAX.order_id))
+    return undefined;
   // superRefine: user_id or anonymous_id (both already non-empty when present).
   if (o.user_id == null && o.anonymous_id == null) return undefined;
 

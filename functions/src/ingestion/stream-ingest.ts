@@ -37,7 +37,8 @@ export const DEFAULT_PUBLISH_ROWS = 10_000;
 /** One input chunk's outcome, reported once the publish call that carried it has succeeded. */
 interface ChunkReport {
   rows: FileRow[];
-  offset: number;
+  /** Row by file index (indices are dense in a file, sparse for the bulk loader's deferred rows). */
+  at: (index: number) => FileRow | undefined;
   rejects: RejectedEvent[];
   accepted: number;
 }
@@ -68,7 +69,7 @@ export async function ingestRowStream(
     for (const c of batch) {
       if (options.onRejected) {
         for (const r of c.rejects) {
-          const row = c.rows[r.index - c.offset];
+          const row = c.at(r.index);
           await options.onRejected({ ...r, line: row?.line, raw: row?.raw });
         }
       }
@@ -105,11 +106,12 @@ export async function ingestRowStream(
     for await (const rows of chunks) {
       if (rows.length === 0) continue;
       const offset = rows[0].index;
+      const at = rowLookup(rows);
       const ctx: IngestRequestContext = {
         ...options.base,
         indexOffset: offset,
         chunkOffset: chunkNo,
-        rawText: (i) => rows[i]?.raw ?? null,
+        rawText: (i) => at(i + offset)?.raw ?? null,
       };
       const parseRejects: RejectedEvent[] = [];
       const good: unknown[] = [];
@@ -131,7 +133,7 @@ export async function ingestRowStream(
       chunkNo += messages.length;
       for (const m of messages) pending.push(m);
       pendingRows += normalised.length + allRejects.length;
-      reports.push({ rows, offset, rejects: allRejects, accepted: normalised.length });
+      reports.push({ rows, at, rejects: allRejects, accepted: normalised.length });
       if (pendingRows >= publishRows) await flush();
     }
     await flush();
@@ -141,4 +143,12 @@ export async function ingestRowStream(
     throw err;
   }
   return counts;
+}
+
+/** Finds a row by its file index: by position when the indices are consecutive, else by a map. */
+function rowLookup(rows: FileRow[]): (index: number) => FileRow | undefined {
+  const first = rows[0].index;
+  if (rows[rows.length - 1].index - first === rows.length - 1) return (index) => rows[index - first];
+  const byIndex = new Map(rows.map((r) => [r.index, r]));
+  return (index) => byIndex.get(index);
 }

@@ -185,83 +185,65 @@ export class NdjsonParser implements RowParser {
 
   private lineText(s: string, out: FileRow[]): void {
     const line = this.line++;
-    let len = s.length;
-    if (len > 0 && s.charCodeAt(len - 1) === 13) {
-      s = s.slice(0, --len);
-    }
-    if (len === 0) return;
-    const c0 = s.charCodeAt(0);
-    if ((c0 === 32 || c0 === 9 || c0 === 13) && isBlank(s)) return;
-    const index = this.index++;
-    // Cheap bound first: a UTF-16 unit is at most 3 UTF-8 bytes.
-    if (len * 3 > this.maxLineBytes && Buffer.byteLength(s, "utf8") > this.maxLineBytes) {
-      out.push({
-        index,
-        line,
-        ok: false,
-        path: null,
-        reason: `line exceeds maxLineBytes (${this.maxLineBytes} bytes)`,
-        raw: truncateRaw(s),
-      });
-      return;
-    }
-    let v: unknown;
-    if (s.indexOf("__proto__") === -1 && s.indexOf("\\u") === -1) {
-      try {
-        v = JSON.parse(s);
-      } catch (e) {
-        out.push({
-          index,
-          line,
-          ok: false,
-          path: null,
-          reason: clipReason(`invalid JSON: ${(e as Error).message}`),
-          raw: truncateRaw(s),
-        });
-        return;
-      }
-    } else {
-      // Possible `__proto__` key (see parseJsonObject in text.ts): slow path with a reviver.
-      let forbidden = false;
-      try {
-        v = JSON.parse(s, function (key: string, val: unknown) {
-          if (key === "__proto__") forbidden = true;
-          return val;
-        });
-      } catch (e) {
-        out.push({
-          index,
-          line,
-          ok: false,
-          path: null,
-          reason: clipReason(`invalid JSON: ${(e as Error).message}`),
-          raw: truncateRaw(s),
-        });
-        return;
-      }
-      if (forbidden) {
-        out.push({
-          index,
-          line,
-          ok: false,
-          path: null,
-          reason: 'forbidden key "__proto__"',
-          raw: truncateRaw(s),
-        });
-        return;
-      }
-    }
-    if (v === null || typeof v !== "object" || Array.isArray(v)) {
-      out.push({
-        index,
-        line,
-        ok: false,
-        path: null,
-        reason: "each line must be a JSON object",
-        raw: truncateRaw(s),
-      });
-      return;
-    }
-    out.push({ index, line, ok: true, value: v as Record<string, unknown>, raw: truncateRaw(s) });
+    const row = ndjsonLineRow(s, this.index, line, this.maxLineBytes);
+    if (row === null) return;
+    this.index++;
+    out.push(row);
   }
+}
+
+/**
+ * One decoded NDJSON line as a row (null for a blank line, which is not a row). Shared by the
+ * streaming parser and the bulk loader's deferred rows, so both word every rejection the same way.
+ */
+export function ndjsonLineRow(
+  text: string,
+  index: number,
+  line: number,
+  maxLineBytes: number,
+): FileRow | null {
+  let s = text;
+  let len = s.length;
+  if (len > 0 && s.charCodeAt(len - 1) === 13) {
+    s = s.slice(0, --len);
+  }
+  if (len === 0) return null;
+  const c0 = s.charCodeAt(0);
+  if ((c0 === 32 || c0 === 9 || c0 === 13) && isBlank(s)) return null;
+  const reject = (reason: string): FileRow => ({
+    index,
+    line,
+    ok: false,
+    path: null,
+    reason,
+    raw: truncateRaw(s),
+  });
+  // Cheap bound first: a UTF-16 unit is at most 3 UTF-8 bytes.
+  if (len * 3 > maxLineBytes && Buffer.byteLength(s, "utf8") > maxLineBytes) {
+    return reject(`line exceeds maxLineBytes (${maxLineBytes} bytes)`);
+  }
+  let v: unknown;
+  if (s.indexOf("__proto__") === -1 && s.indexOf("\\u") === -1) {
+    try {
+      v = JSON.parse(s);
+    } catch (e) {
+      return reject(clipReason(`invalid JSON: ${(e as Error).message}`));
+    }
+  } else {
+    // Possible `__proto__` key (see parseJsonObject in text.ts): slow path with a reviver.
+    let forbidden = false;
+    try {
+      v = JSON.parse(s, function (key: string, val: unknown) {
+        if (key === "__proto__") forbidden = true;
+        return val;
+      });
+    } catch (e) {
+      return reject(clipReason(`invalid JSON: ${(e as Error).message}`));
+    }
+    if (forbidden) return reject('forbidden key "__proto__"');
+  }
+  if (v === null || typeof v !== "object" || Array.isArray(v)) {
+    return reject("each line must be a JSON object");
+  }
+  return { index, line, ok: true, value: v as Record<string, unknown>, raw: truncateRaw(s) };
 }

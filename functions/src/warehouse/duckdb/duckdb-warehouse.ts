@@ -24,6 +24,7 @@ import {
 } from "../warehouse";
 import { appendScalar, columnConverter, isAppendable, plainValue } from "./values";
 import { Mutex } from "./mutex";
+import type { BulkSqlSession } from "../../ingestion/bulk/ports";
 
 export interface DuckDbOptions {
   /** A file path, or ":memory:". */
@@ -126,6 +127,45 @@ export class DuckDbWarehouse implements Warehouse {
   async exec(sql: string, params?: SqlQuery["params"]): Promise<void> {
     await this.writeLock.run(async () => {
       await this.writer.run(sql, toDuckParams(params));
+    });
+  }
+
+  /**
+   * A session on the writer connection with the write lock held throughout (the bulk NDJSON loader:
+   * temporary staging tables, maps and its own transactions). Anything `fn` leaves open is rolled back.
+   */
+  async withBulkSession<T>(fn: (session: BulkSqlSession) => Promise<T>): Promise<T> {
+    await this.ensureSchema();
+    return this.writeLock.run(async () => {
+      const writer = this.writer;
+      const session: BulkSqlSession = {
+        run: async (sql, params) => {
+          await writer.run(sql, toDuckParams(params));
+        },
+        all: async <R = Row>(sql: string, params?: SqlQuery["params"]) =>
+          toPlainRows<R>(await writer.runAndReadAll(sql, toDuckParams(params))),
+        appendStrings: async (table, rows) => {
+          const appender = await writer.createAppender(table, "main", "temp");
+          try {
+            for (const row of rows) {
+              for (const v of row) {
+                if (v === null) appender.appendNull();
+                else appender.appendVarchar(v);
+              }
+              appender.endRow();
+            }
+            appender.flushSync();
+          } finally {
+            appender.closeSync();
+          }
+        },
+      };
+      try {
+        return await fn(session);
+      } catch (err) {
+        await writer.run("ROLLBACK").catch(() => undefined);
+        throw err;
+      }
     });
   }
 

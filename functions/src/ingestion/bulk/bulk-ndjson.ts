@@ -1,0 +1,356 @@
+import { mkdtemp, open, rm } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { tableSchema } from "../../warehouse/schema/table-schemas";
+import type { Warehouse } from "../../warehouse/warehouse";
+import { DirectWarehousePublisher } from "../event-writer";
+import {
+  DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_MAX_REJECTED_ROWS,
+  FileReadError,
+  detectFormat,
+  hasGzipSuffix,
+  isGzipMagic,
+  type FileRow,
+} from "../files";
+import { firstSignificantByte } from "../files/detect";
+import { NdjsonParser, ndjsonLineRow } from "../files/ndjson";
+import {
+  ingestRowStream,
+  type RowRejection,
+  type StreamCounts,
+  type StreamIngestOptions,
+} from "../stream-ingest";
+import { eventNameRows, trafficRows, type TrafficKey } from "./derived-maps";
+import {
+  COUNT_DEFERRED_SQL,
+  DEFERRED_IDS_SQL,
+  DEFER_AFTER_DEFERRED_SQL,
+  DEFER_EMPTY_NAMES_SQL,
+  DROP_SQL,
+  MACROS_SQL,
+  MAP_TABLES_SQL,
+  NEW_NAMES_SQL,
+  NEW_TRAFFIC_SQL,
+  STAGE_COUNTS_SQL,
+  deferredRowsSql,
+  insertSql,
+  stageSql,
+} from "./ndjson-sql";
+import type { BulkLoadCapable, BulkSqlSession } from "./ports";
+import { sliceNdjsonFile, type NdjsonSlice } from "./slices";
+
+/**
+ * `cfap ingest` of a large NDJSON file into the embedded warehouse, at DuckDB speed.
+ *
+ * The file is cut into slices (slices.ts). For each slice DuckDB reads and parses the lines
+ * natively and accepts the rows it can prove the JavaScript path would accept, building the same
+ * rows (ndjson-sql.ts); the few distinct event names and traffic sources are mapped with the
+ * JavaScript rule functions (derived-maps.ts); the accepted rows go into standard_events in one
+ * INSERT in file order, deduplicated by its primary key. Every other row — invalid, unusual, or
+ * needing a content-hash id — goes through the regular JavaScript path (ingestRowStream) with its
+ * original index and line, so it is accepted or rejected exactly as it would have been. Slices
+ * DuckDB cannot read line for line as the streaming parser does go through that path whole.
+ *
+ * Differences from the streaming path, by design: a repeated event_id inside the file counts as a
+ * duplicate (the primary key drops it), never as an in-batch rejection; and a key repeated inside a
+ * nested properties object is stored as DuckDB parsed it (RFC 8259 leaves duplicate names undefined).
+ */
+export interface BulkNdjsonOptions {
+  base: StreamIngestOptions["base"];
+  /** Bytes per slice (default 32 MiB): bounds memory, independent of the file size. */
+  sliceBytes?: number;
+  maxLineBytes?: number;
+  maxRejectedRows?: number;
+  onRejected?: (r: RowRejection) => Promise<void> | void;
+  onProgress?: (c: StreamCounts & { bytes: number }) => Promise<void> | void;
+}
+
+export interface BulkNdjsonOutcome extends StreamCounts {
+  inserted: number;
+  duplicates: number;
+  /** Rows accepted by DuckDB directly, and rows that went through the JavaScript path. */
+  native_rows: number;
+  deferred_rows: number;
+}
+
+export const DEFAULT_SLICE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Whether the bulk loader can take this file: an uncompressed NDJSON file (by name or content) and
+ * no enrichment hooks (they run per row in JavaScript). Otherwise use readRows + ingestRowStream.
+ */
+export async function isBulkNdjsonFile(path: string): Promise<boolean> {
+  const fh = await open(path, "r");
+  try {
+    const { buffer, bytesRead } = await fh.read(Buffer.alloc(4096), 0, 4096, 0);
+    const first = buffer.subarray(0, bytesRead);
+    if (first.length === 0 || isGzipMagic(first) || hasGzipSuffix(basename(path))) return false;
+    return detectFormat(basename(path), first) === "ndjson" && firstSignificantByte(first) !== 0x5b;
+  } finally {
+    await fh.close();
+  }
+}
+
+interface SliceResult {
+  rows: number;
+  nativeOk: number;
+  inserted: number;
+  deferred: DeferredRow[];
+}
+
+export async function bulkIngestNdjsonFile(
+  warehouse: Warehouse & BulkLoadCapable,
+  path: string,
+  options: BulkNdjsonOptions,
+): Promise<BulkNdjsonOutcome> {
+  if (options.base.enrichers && options.base.enrichers.length > 0) {
+    throw new Error("bulkIngestNdjsonFile: enrichment hooks need the row path (ingestRowStream)");
+  }
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const maxRejected = options.maxRejectedRows ?? DEFAULT_MAX_REJECTED_ROWS;
+  const out: BulkNdjsonOutcome = {
+    rows_read: 0,
+    rows_accepted: 0,
+    rows_rejected: 0,
+    inserted: 0,
+    duplicates: 0,
+    native_rows: 0,
+    deferred_rows: 0,
+  };
+  const publisher = new DirectWarehousePublisher(warehouse);
+  let parseRejected = 0;
+  let bytes = 0;
+
+  /** The JavaScript path for rows DuckDB left alone (or whole slices), with their file positions. */
+  const viaRowPath = async (batches: AsyncIterable<FileRow[]>): Promise<void> => {
+    const counted = async function* (): AsyncGenerator<FileRow[]> {
+      for await (const batch of batches) {
+        for (const r of batch) {
+          if (!r.ok && ++parseRejected > maxRejected) {
+            throw new FileReadError(
+              "too_many_rejected",
+              `more than ${maxRejected} rejected rows (latest at line ${r.line}: ${r.reason})`,
+            );
+          }
+        }
+        yield batch;
+      }
+    };
+    const counts = await ingestRowStream(counted(), {
+      base: options.base,
+      publisher,
+      onRejected: options.onRejected,
+    });
+    out.rows_read += counts.rows_read;
+    out.rows_accepted += counts.rows_accepted;
+    out.rows_rejected += counts.rows_rejected;
+  };
+
+  const dir = await mkdtemp(join(tmpdir(), "cfap-bulk-"));
+  const target = `main.${tableSchema("standard_events").name}`;
+  const columns = tableSchema("standard_events").fields.map((f) => f.name);
+  const window = options.base.window;
+  const receivedAtMs = options.base.receivedAt.getTime();
+  try {
+    await warehouse.withBulkSession(async (s) => {
+      for (const sql of [...MACROS_SQL, ...MAP_TABLES_SQL]) await s.run(sql);
+    });
+    let index = 0;
+    for await (const slice of sliceNdjsonFile(path, dir, {
+      sliceBytes: options.sliceBytes ?? DEFAULT_SLICE_BYTES,
+      maxLineBytes,
+    })) {
+      let native: SliceResult | null = null;
+      if (slice.native) {
+        try {
+          native = await warehouse.withBulkSession((s) =>
+            loadSlice(s, slice, {
+              maxLineBytes,
+              workspaceId: options.base.workspaceId,
+              minMs: receivedAtMs - window.maxAgeMs,
+              maxMs: receivedAtMs + window.maxFutureSkewMs,
+              target,
+              columns,
+              insert: { workspaceId: options.base.workspaceId, receivedAtMs, ingestPath: options.base.path },
+            }),
+          );
+        } catch {
+          // DuckDB refused the slice (e.g. invalid UTF-8): nothing of it was written; the row path
+          // reads it and words each problem.
+          native = null;
+        }
+      }
+      if (native) {
+        out.rows_read += native.rows - native.deferred.length;
+        out.rows_accepted += native.nativeOk;
+        out.native_rows += native.nativeOk;
+        out.inserted += native.inserted;
+        out.duplicates += native.nativeOk - native.inserted;
+        out.deferred_rows += native.deferred.length;
+        const base = index;
+        if (native.deferred.length > 0) {
+          await viaRowPath(
+            batchesOf(
+              native.deferred.map((d) => {
+                const row = ndjsonLineRow(d.line, base + d.idx, slice.firstLine - 1 + d.ln, maxLineBytes);
+                if (row === null) throw new Error("bulk loader: a deferred row is blank"); // rows are non-blank
+                return row;
+              }),
+            ),
+          );
+        }
+        index += native.rows;
+      } else {
+        const before = out.rows_read;
+        const parser = await parseSliceInJs(slice, index, maxLineBytes);
+        await viaRowPath(parser.batches);
+        out.deferred_rows += out.rows_read - before;
+        index = parser.nextIndex();
+      }
+      bytes += slice.bytes;
+      await options.onProgress?.({ ...out, bytes });
+    }
+    if (index === 0) throw new FileReadError("empty", `"${basename(path)}" contains no data rows`);
+  } finally {
+    await warehouse
+      .withBulkSession(async (s) => {
+        for (const sql of DROP_SQL) await s.run(sql);
+      })
+      .catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  }
+  out.inserted += publisher.totals.inserted;
+  out.duplicates += publisher.totals.duplicates;
+  return out;
+}
+
+interface LoadParams {
+  maxLineBytes: number;
+  workspaceId: string;
+  minMs: number;
+  maxMs: number;
+  target: string;
+  columns: string[];
+  insert: Parameters<typeof insertSql>[2];
+}
+
+async function loadSlice(s0: BulkSqlSession, slice: NdjsonSlice, p: LoadParams): Promise<SliceResult> {
+  const s = process.env.CFAP_BULK_TRACE ? traced(s0) : s0;
+  await s.run(stageSql({ file: slice.file, ...p }));
+
+  const names = await s.all<{ raw: string }>(NEW_NAMES_SQL);
+  if (names.length > 0) await s.appendStrings("bulk_names", eventNameRows(names.map((n) => n.raw)));
+  const traffic = await s.all<TrafficKey>(NEW_TRAFFIC_SQL);
+  if (traffic.length > 0) await s.appendStrings("bulk_traffic", trafficRows(traffic));
+  await s.run(DEFER_EMPTY_NAMES_SQL);
+
+  let deferred: DeferredRow[] = [];
+  const [pending] = await s.all<{ n: number }>(COUNT_DEFERRED_SQL);
+  if (Number(pending?.n ?? 0) > 0) {
+    deferred = await readDeferred(s, slice.file, p.maxLineBytes);
+    const ids = deferredEventIds(deferred);
+    if (ids.length > 0) {
+      await s.run(DEFERRED_IDS_SQL);
+      await s.appendStrings("bulk_deferred_ids", ids);
+      await s.run(DEFER_AFTER_DEFERRED_SQL);
+      const [after] = await s.all<{ n: number }>(COUNT_DEFERRED_SQL);
+      if (Number(after.n) > deferred.length) deferred = await readDeferred(s, slice.file, p.maxLineBytes);
+    }
+  }
+
+  const [counts] = await s.all<{ rows: number; ok: number }>(STAGE_COUNTS_SQL);
+  await s.run("BEGIN TRANSACTION");
+  const [inserted] = await s.all<{ Count: number }>(insertSql(p.target, p.columns, p.insert));
+  await s.run("COMMIT");
+  return {
+    rows: Number(counts.rows),
+    nativeOk: Number(counts.ok),
+    inserted: Number(inserted?.Count ?? 0),
+    deferred,
+  };
+}
+
+interface DeferredRow {
+  idx: number;
+  ln: number;
+  line: string;
+}
+
+async function readDeferred(s: BulkSqlSession, file: string, maxLineBytes: number): Promise<DeferredRow[]> {
+  const rows = await s.all<DeferredRow>(deferredRowsSql(file, maxLineBytes));
+  return rows.map((d) => ({ idx: Number(d.idx), ln: Number(d.ln), line: d.line }));
+}
+
+/**
+ * The event ids deferred rows would carry in JavaScript (zod trims them), with their row index.
+ * A row without one gets a content hash, which no client id in the same file is expected to equal.
+ */
+function deferredEventIds(rows: DeferredRow[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const r of rows) {
+    try {
+      const v: unknown = JSON.parse(r.line);
+      const id = v !== null && typeof v === "object" ? (v as Record<string, unknown>).event_id : undefined;
+      if (typeof id === "string" && id.trim() !== "") out.push([id.trim(), String(r.idx)]);
+    } catch {
+      // Not JSON: JavaScript rejects the row, it carries no id.
+    }
+  }
+  return out;
+}
+
+async function* batchesOf(rows: FileRow[], size = 5000): AsyncGenerator<FileRow[]> {
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}
+
+/** A slice through the streaming parser, with file-wide indices, lines and byte offsets. */
+async function parseSliceInJs(
+  slice: NdjsonSlice,
+  firstIndex: number,
+  maxLineBytes: number,
+): Promise<{ batches: AsyncIterable<FileRow[]>; nextIndex: () => number }> {
+  let parser: NdjsonParser | null = null;
+  const lineShift = slice.firstLine - 1;
+  async function* batches(): AsyncGenerator<FileRow[]> {
+    let pending: FileRow[] = [];
+    const shifted = (): FileRow[] =>
+      pending.map((r) => ({ ...r, index: r.index + firstIndex, line: r.line + lineShift }));
+    for await (const chunk of createReadStream(slice.file, { start: slice.start, highWaterMark: 1 << 20 })) {
+      let buf = chunk as Buffer;
+      if (parser === null) {
+        // Like readRows: a byte-order mark is dropped only at the very start of the file.
+        const bom =
+          slice.offset === 0 && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+        if (bom) buf = buf.subarray(3);
+        parser = new NdjsonParser(maxLineBytes, slice.offset + (bom ? 3 : 0));
+      }
+      parser.push(buf, pending);
+      if (pending.length >= 5000) {
+        yield shifted();
+        pending = [];
+      }
+    }
+    parser?.end(pending);
+    if (pending.length > 0) yield shifted();
+  }
+  return { batches: batches(), nextIndex: () => firstIndex + (parser?.rows ?? 0) };
+}
+
+/** CFAP_BULK_TRACE=1: each statement's time on stderr (for tuning). */
+function traced(s: BulkSqlSession): BulkSqlSession {
+  const time = async <T>(sql: string, p: Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const out = await p;
+    process.stderr.write(
+      `bulk ${(performance.now() - t).toFixed(0).padStart(6)} ms  ${sql.replace(/\s+/g, " ").slice(0, 60)}\n`,
+    );
+    return out;
+  };
+  return {
+    run: (sql, params) => time(sql, s.run(sql, params)),
+    all: (sql, params) => time(sql, s.all(sql, params)),
+    appendStrings: (table, rows) => time(`append ${table}`, s.appendStrings(table, rows)),
+  };
+}
