@@ -7,10 +7,11 @@
  * same estimates (compare numbers across code versions with this bench).
  *
  * Prints, per panel: request→result wall time (min and median of RUNS), split into warehouse time
- * (the model's SQL) and client estimation time, each query's time, and the peak RSS. Then the whole
- * CLI process (`node bin/cfap.js analyze did --data panel.csv …`) on the same panels written as CSV,
- * next to statsmodels' whole process on the same CSV (Debian's python3-statsmodels, when
- * /usr/bin/python3 has it; else the figures recorded below).
+ * (the model's SQL) and client estimation time, each query's time, the process CPU time of the run
+ * (all DuckDB threads; steadier than wall time when other work shares the cores) and the peak RSS.
+ * Then the whole CLI process (`node bin/cfap.js analyze did --data panel.csv …`) on the same panels
+ * written as CSV, next to statsmodels' whole process on the same CSV (Debian's python3-statsmodels,
+ * when /usr/bin/python3 has it; else the figures recorded below).
  * Not a test: figures depend on the machine and on its load (2 shared cores here).
  */
 import { spawnSync } from "node:child_process";
@@ -163,6 +164,7 @@ export async function benchDid(): Promise<void> {
     ];
     for (const c of cases) {
       const totals: number[] = [];
+      const cpu: number[] = [];
       const warehouse: number[] = [];
       const compute: number[] = [];
       const perQuery = new Map<string, number[]>();
@@ -170,8 +172,11 @@ export async function benchDid(): Promise<void> {
       for (let run = 0; run < RUNS; run++) {
         log.length = 0;
         const t0 = performance.now();
+        const cpu0 = process.cpuUsage();
         out = await runDidOnWarehouse(metered, c.params);
         totals.push(performance.now() - t0);
+        const used = process.cpuUsage(cpu0);
+        cpu.push((used.user + used.system) / 1000);
         const timing = out.diagnostics.timing_ms as { warehouse: number; compute: number };
         warehouse.push(timing.warehouse);
         compute.push(timing.compute);
@@ -185,6 +190,10 @@ export async function benchDid(): Promise<void> {
       console.log(
         `  request->result min ${min(totals).toFixed(0)} ms, median ${median(totals).toFixed(0)} ms ` +
           `(median warehouse ${median(warehouse).toFixed(0)} ms + estimation ${median(compute).toFixed(2)} ms + glue)`,
+      );
+      // CPU time of all threads: less sensitive than wall time to other processes on the shared cores.
+      console.log(
+        `  process CPU time min ${min(cpu).toFixed(0)} ms, median ${median(cpu).toFixed(0)} ms (all threads)`,
       );
       const queries = [...perQuery].map(
         ([label, ms]) => `${label} ${min(ms).toFixed(0)}/${median(ms).toFixed(0)}`,
