@@ -340,17 +340,19 @@ async function parseSliceInJs(
 
 /** CFAP_BULK_TRACE=1: each statement's time on stderr (for tuning). */
 function traced(s: BulkSqlSession): BulkSqlSession {
-  const time = async <T>(sql: string, p: Promise<T>): Promise<T> => {
+  const time = async <T>(label: string, f: () => Promise<T>): Promise<T> => {
     const t = performance.now();
-    const out = await p;
-    process.stderr.write(
-      `bulk ${(performance.now() - t).toFixed(0).padStart(6)} ms  ${sql.replace(/\s+/g, " ").slice(0, 60)}\n`,
-    );
+    const cpu = process.cpuUsage();
+    const out = await f();
+    const c = process.cpuUsage(cpu);
+    const ms = (performance.now() - t).toFixed(0).padStart(6);
+    const cpuMs = ((c.user + c.system) / 1000).toFixed(0).padStart(6);
+    process.stderr.write(`bulk ${ms} ms ${cpuMs} cpu-ms  ${label.replace(/\s+/g, " ").slice(0, 60)}\n`);
     return out;
   };
   return {
-    run: (sql, params) => time(sql, s.run(sql, params)),
-    all: (sql, params) => time(sql, s.all(sql, params)),
-    appendStrings: (table, rows) => time(`append ${table}`, s.appendStrings(table, rows)),
+    run: (sql, params) => time(sql, () => s.run(sql, params)),
+    all: (sql, params) => time(sql, () => s.all(sql, params)),
+    appendStrings: (table, rows) => time(`append ${table}`, () => s.appendStrings(table, rows)),
   };
 }
