@@ -15,8 +15,10 @@ import {
   decodeVarState,
   stateLayoutOk,
 } from "../../../../src/models/ab/states";
-import type { Row } from "../../../../src/warehouse/warehouse";
+import type { QueryResult, Row, SqlQuery } from "../../../../src/warehouse/warehouse";
 import { openDuckDbWarehouse, type DuckDbWarehouse } from "../../../../src/warehouse/duckdb";
+import { bigqueryDialect } from "../../../../src/warehouse/sql/dialect";
+import { runAb as runAbModel } from "../../../../src/models/ab/analyze";
 import { close, expectFinite, runAb } from "./helpers";
 
 let wh: DuckDbWarehouse;
@@ -185,5 +187,37 @@ describe("ab, keyed arm pass from aggregate states", () => {
         control: "control",
       }),
     ).rejects.toMatchObject({ code: "insufficient_data" });
+  });
+
+  it("leaves BigQuery on the one string-keyed pass of sums", async () => {
+    const sqls: string[] = [];
+    const sums = (v: string, n: number) => ({
+      v,
+      n_rows: n,
+      n,
+      sy: n * 2,
+      syy: n * 5,
+      nx: n,
+      sx: n,
+      sxx: n * 2,
+      sxy: n * 2.5,
+      sy_x: n * 2,
+    });
+    const out = await runAbModel({
+      workspaceId: "ws",
+      params: params("y", "pre"),
+      warehouse: { dialect: bigqueryDialect("p", "d"), kind: "bigquery" },
+      query: async <T = Row>(q: SqlQuery): Promise<QueryResult<T>> => {
+        sqls.push(q.sql);
+        const rows = [sums("control", 100), sums("a", 90), sums("b", 110)] as T[];
+        return { rows, stats: { bytesProcessed: 0, elapsedMs: 0 } };
+      },
+      stage: async () => undefined,
+      checkCancelled: async () => undefined,
+    });
+    expect(sqls.length).toBe(1);
+    expect(sqls[0]).not.toContain("EXPORT_STATE");
+    expect(sqls[0]).toContain("GROUP BY v");
+    expect(out.estimates.map((e) => e.term)).toEqual(["a", "b"]);
   });
 });
