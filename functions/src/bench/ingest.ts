@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
@@ -8,6 +9,8 @@ import { DirectWarehousePublisher } from "../ingestion/event-writer";
 import { readRows } from "../ingestion/files";
 import { ingestRowStream } from "../ingestion/stream-ingest";
 import { openDuckDbWarehouse } from "../warehouse/duckdb";
+import { duckdbCreateTable } from "../warehouse/schema/duckdb-ddl";
+import { tableSchema } from "../warehouse/schema/table-schemas";
 import { PeakMemory, mib } from "./memory";
 
 function cpuSeconds(u: NodeJS.CpuUsage): number {
@@ -122,6 +125,18 @@ export async function benchIngest(n = Number(process.env.CFAP_BENCH_EVENTS ?? 1_
       `  replay of the same file: inserted ${replay.inserted}, duplicates ${replay.duplicates}, ${((performance.now() - t) / 1000).toFixed(2)} s, CPU ${cpuSeconds(process.cpuUsage(cpu)).toFixed(2)} s`,
     );
 
+    // The floor: the same rows, already normalised, written again by DuckDB alone — one INSERT into
+    // a copy of standard_events with its primary key, then a checkpoint (the compressed write).
+    await warehouse.exec(duckdbCreateTable(tableSchema("standard_events"), "main.floor_events"));
+    t = performance.now();
+    cpu = process.cpuUsage();
+    await warehouse.exec("INSERT INTO main.floor_events SELECT * FROM main.standard_events");
+    await warehouse.exec("CHECKPOINT");
+    const floorSec = (performance.now() - t) / 1000;
+    console.log(
+      `  DuckDB write alone (pre-normalised rows, one INSERT with the key + checkpoint): ${Math.round(n / floorSec).toLocaleString("en-US")} events/s, ${floorSec.toFixed(2)} s, CPU ${cpuSeconds(process.cpuUsage(cpu)).toFixed(2)} s`,
+    );
+
     // The row path (HTTP batches, file drops, CSV) on the first rows of the same file, for comparison.
     const rowEvents = Math.min(n, Number(process.env.CFAP_BENCH_ROW_EVENTS ?? 200_000));
     const rowFile = join(dir, "rows.ndjson");
@@ -142,7 +157,59 @@ export async function benchIngest(n = Number(process.env.CFAP_BENCH_EVENTS ?? 1_
       `  row path (JS validate → normalise → appender), ${rowEvents.toLocaleString("en-US")} events: ${Math.round(counts.rows_accepted / rowSec).toLocaleString("en-US")} events/s, peak RSS ${mib(mem.stop())}`,
     );
     await rowWarehouse.close();
+
+    // Peak memory follows the slice, not the file: fresh processes, two file sizes, two slice sizes.
+    for (const [f, events, sliceMb] of [
+      [rowFile, rowEvents, 64],
+      [file, n, 64],
+      [rowFile, rowEvents, 512],
+      [file, n, 512],
+    ] as const) {
+      const child = spawnSync(process.execPath, [process.argv[1], "ingest-child"], {
+        encoding: "utf8",
+        env: { ...process.env, CFAP_BENCH_CHILD_FILE: f, CFAP_BENCH_CHILD_SLICE_MB: String(sliceMb) },
+      });
+      const line = child.stdout.trim().split("\n").pop() ?? "";
+      const r = line.startsWith("{") ? (JSON.parse(line) as { rate: number; peak: number }) : null;
+      console.log(
+        r
+          ? `  fresh process, ${events.toLocaleString("en-US")} events in ${sliceMb} MiB slices: ${Math.round(r.rate).toLocaleString("en-US")} events/s, peak RSS ${mib(r.peak)}`
+          : `  fresh process, ${sliceMb} MiB slices: failed (${child.stderr.trim().slice(0, 200)})`,
+      );
+    }
     await warehouse.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One bulk load in this (fresh) process, for the parent's memory figures: prints {rate, peak}. */
+export async function benchIngestChild(): Promise<void> {
+  const file = process.env.CFAP_BENCH_CHILD_FILE;
+  const sliceMb = Number(process.env.CFAP_BENCH_CHILD_SLICE_MB ?? 512);
+  if (!file) throw new Error("CFAP_BENCH_CHILD_FILE is not set");
+  const dir = mkdtempSync(join(tmpdir(), "cfap-bench-child-"));
+  try {
+    const warehouse = await openDuckDbWarehouse({
+      path: join(dir, "child.duckdb"),
+      memoryLimit: process.env.CFAP_BENCH_CHILD_MEMORY_LIMIT || undefined,
+    });
+    const mem = new PeakMemory();
+    const t = performance.now();
+    const out = await bulkIngestNdjsonFile(warehouse, file, {
+      base: {
+        workspaceId: "bench",
+        path: "cli",
+        sourceId: "bench-child",
+        receivedAt: new Date(),
+        window: { maxFutureSkewMs: 300_000, maxAgeMs: 400 * 86_400_000 },
+      },
+      sliceBytes: sliceMb * 2 ** 20,
+    });
+    const sec = (performance.now() - t) / 1000;
+    const peak = mem.stop();
+    await warehouse.close();
+    console.log(JSON.stringify({ rate: out.rows_accepted / sec, peak }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -13,11 +13,20 @@ import { timeWindowOf } from "../../services";
 import { CliError, printJson, Progress, table } from "../output";
 import { openCliWarehouse } from "../open-local";
 
-export const INGEST_HELP = `cfap ingest <file> --workspace <id> [--db <duckdb file>] [--json]
+export const INGEST_HELP = `cfap ingest <file> --workspace <id> [--db <duckdb file>] [--slice-mb <n>] [--json]
 cfap ingest <file> --workspace <id> --url <api base url> --api-key <key> [--json]
 
 Loads a CSV or NDJSON file (gzip too) through the same validate → normalise → dedup path as the API.
-In-process into the embedded warehouse by default; through the HTTP API with --url and --api-key.`;
+In-process into the embedded warehouse by default; through the HTTP API with --url and --api-key.
+NDJSON into the embedded warehouse is parsed and checked by DuckDB in slices of --slice-mb
+(default 512): a larger slice is faster, a smaller one uses less memory.`;
+
+function sliceBytesOf(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const mb = Number(v);
+  if (!Number.isInteger(mb) || mb < 1) throw new CliError("--slice-mb: a whole number of MiB, at least 1");
+  return mb * 2 ** 20;
+}
 
 interface IngestSummary {
   file: string;
@@ -52,6 +61,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
       json: { type: "boolean", default: false },
       url: { type: "string" },
       "api-key": { type: "string" },
+      "slice-mb": { type: "string" },
     },
   });
   const file = positionals[0];
@@ -111,6 +121,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
         ) {
           const out = await bulkIngestNdjsonFile(warehouse, file, {
             base: ctx,
+            sliceBytes: sliceBytesOf(values["slice-mb"]),
             onRejected: (r) => {
               if (rejections.length < 1000) rejections.push(r);
             },

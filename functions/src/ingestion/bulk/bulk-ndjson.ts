@@ -59,7 +59,7 @@ import { sliceNdjsonFile, type NdjsonSlice } from "./slices";
  */
 export interface BulkNdjsonOptions {
   base: StreamIngestOptions["base"];
-  /** Bytes per slice (default 32 MiB): bounds memory, independent of the file size. */
+  /** Bytes per slice (default DEFAULT_SLICE_BYTES): bounds memory, independent of the file size. */
   sliceBytes?: number;
   maxLineBytes?: number;
   maxRejectedRows?: number;
@@ -75,7 +75,12 @@ export interface BulkNdjsonOutcome extends StreamCounts {
   deferred_rows: number;
 }
 
-export const DEFAULT_SLICE_BYTES = 32 * 1024 * 1024;
+/**
+ * 512 MiB: a file up to this size is staged and inserted whole, which is the fastest (one INSERT into
+ * the keyed table costs about half as much per row as several). Peak memory grows with the slice,
+ * not with the file: about 1.1 GB for a 311 MiB file, flat beyond this size.
+ */
+export const DEFAULT_SLICE_BYTES = 512 * 1024 * 1024;
 
 /**
  * Whether the bulk loader can take this file: an uncompressed NDJSON file (by name or content) and
@@ -260,9 +265,11 @@ async function loadSlice(s0: BulkSqlSession, slice: NdjsonSlice, p: LoadParams):
     }
   }
 
-  const [counts] = await s.all<{ rows: number; ok: number }>(STAGE_COUNTS_SQL);
+  const [counts] = await s.all<{ rows: number; ok: number; repeats: number }>(STAGE_COUNTS_SQL);
   await s.run("BEGIN TRANSACTION");
-  const [inserted] = await s.all<{ Count: number }>(insertSql(p.target, p.columns, p.insert));
+  const [inserted] = await s.all<{ Count: number }>(
+    insertSql(p.target, p.columns, p.insert, Number(counts.repeats) > 0),
+  );
   await s.run("COMMIT");
   return {
     rows: Number(counts.rows),

@@ -46,25 +46,31 @@ export const MACROS_SQL = [
      CASE WHEN starts_with(v, '"') THEN
        CASE WHEN contains(v, '\\') THEN json_extract_string(v, '$') ELSE v[2:-2] END
      END`,
-  // zod's id(max) accepting the string unchanged: 1..max units, trim() a no-op.
-  `CREATE OR REPLACE TEMP MACRO cfap_id(s, mx) AS
-     coalesce(strlen(s) BETWEEN 1 AND mx AND ord(s[1]) BETWEEN 33 AND 126 AND ord(s[-1]) BETWEEN 33 AND 126, false)`,
+  // The JSON text of a string zod's id(max) accepts unchanged: 1..max units (UTF-8 bytes ≥ UTF-16
+  // units), trim() a no-op (first and last characters printable ASCII, not space), and no escape,
+  // so the value is the text between the quotes. Ids with escapes are left to JavaScript.
+  `CREATE OR REPLACE TEMP MACRO cfap_idj(j, mx) AS
+     coalesce(strlen(j) <= mx + 2 AND regexp_full_match(j, '"[!#-\\[\\]-~]([^"\\\\]*[!#-\\[\\]-~])?"'), false)`,
 ];
 
-/** Trailing commas, which DuckDB's lenient parser accepts and JSON.parse does not (false hits only defer). */
-const TRAILING_COMMA = String.raw`,\s*[\]}]`;
+/**
+ * Trailing commas, which DuckDB's lenient parser accepts and JSON.parse does not (false hits only
+ * defer). The regex runs only on lines with a comma before whitespace: never in minified JSON.
+ */
+function trailingComma(line: string): string {
+  const ws = ["' '", "E'\\t'", "E'\\r'", "E'\\n'"].map((w) => `contains(${line}, ',' || ${w})`).join(" OR ");
+  return `(contains(${line}, ',}') OR contains(${line}, ',]') OR ((${ws}) AND regexp_matches(${line}, ${literal(String.raw`,\s*[\]}]`)})))`;
+}
 /**
  * Properties JSON.stringify might print differently from DuckDB (see the header), or NaN / Infinity
  * tokens (accepted by DuckDB's parser; in minified JSON a bare value starts right after : , or [).
  */
 const PROPS_RISKY = String.raw`[0-9][eE]|\.0[^0-9]|[0-9]{16}|\\[^"\\nrt]|[{,]"[0-9]+":|[:,\[]-?(NaN|Inf|inf|nan)`;
 /**
- * The UTC forms taken natively, `YYYY-MM-DDThh:mm:ss[.sss]Z`, with zod's field ranges; strptime then
+ * The UTC forms taken natively, `YYYY-MM-DDThh:mm:ss[.sss]Z`, with zod's field ranges; the cast then
  * refuses days a month does not have (2026-02-30), so a match is a real instant, as in zod.
  */
 const ISO_UTC = String.raw`[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{3})?Z`;
-const TS_FMT_MS = "%Y-%m-%dT%H:%M:%S.%gZ";
-const TS_FMT_S = "%Y-%m-%dT%H:%M:%SZ";
 
 export const CONTEXT_FIELDS = [
   "page_url",
@@ -77,8 +83,13 @@ export const CONTEXT_FIELDS = [
   "utm_content",
 ] as const;
 
+/** An id column: its value when the JSON text is a string id(max) accepts unchanged, else NULL. */
+function idField(name: string, json: string, max: number): string {
+  return `CASE WHEN cfap_idj(${json}, ${max}) THEN ${json}[2:-2] END AS ${name}`;
+}
+
 /** Blank lines are not rows (the streaming parser's isBlank; CR never occurs in a native slice). */
-const NON_BLANK = `line IS NOT NULL AND ltrim(line, E' \\t') <> ''`;
+const NON_BLANK = `line IS NOT NULL AND line <> '' AND (ascii(line) NOT IN (32, 9) OR ltrim(line, E' \\t') <> '')`;
 
 /**
  * "Every key is known and none repeats", without list_distinct (slow per row): the number of keys
@@ -105,11 +116,11 @@ export function stageSql(p: StageParams): string {
   const ctxChecks = CONTEXT_FIELDS.map(
     (f) => `coalesce(strlen(c_${f}) <= ${CONTEXT_MAX[f]}, NOT list_contains(ck, '${f}'))`,
   ).join("\n        AND ");
-  const nullableId = (f: keyof typeof ID_MAX) => `(j_${f} IS NULL OR cfap_id(${f}, ${ID_MAX[f]}))`;
+  const nullableId = (f: keyof typeof ID_MAX) => `(j_${f} IS NULL OR ${f} IS NOT NULL)`;
   return `CREATE OR REPLACE TEMP TABLE bulk_stage AS
 WITH parsed AS (
   SELECT
-    CASE WHEN NOT regexp_matches(line, ${literal(TRAILING_COMMA)}) AND NOT contains(line, '__proto__')
+    CASE WHEN NOT ${trailingComma("line")} AND NOT contains(line, '__proto__')
       THEN try(json_transform(line, '"MAP(VARCHAR, JSON)"')) END AS m
   FROM ${readLinesSql(p.file, p.maxLineBytes)}
   WHERE ${NON_BLANK}
@@ -124,9 +135,9 @@ f AS (
 ),
 g AS (
   SELECT *,
-    cfap_str(j_event_id) AS event_id, cfap_str(j_name) AS name_raw,
-    cfap_str(j_user_id) AS user_id, cfap_str(j_anonymous_id) AS anonymous_id,
-    cfap_str(j_session_id) AS session_id, cfap_str(j_order_id) AS order_id,
+    ${idField("event_id", "j_event_id", ID_MAX.event_id)}, ${idField("name_raw", "j_name", ID_MAX.event_name)},
+    ${idField("user_id", "j_user_id", ID_MAX.user_id)}, ${idField("anonymous_id", "j_anonymous_id", ID_MAX.anonymous_id)},
+    ${idField("session_id", "j_session_id", ID_MAX.session_id)}, ${idField("order_id", "j_order_id", ID_MAX.order_id)},
     cfap_str(j_ts) AS ts_str,
     CASE WHEN starts_with(j_ctx, '{') THEN try(json_transform(j_ctx, '"MAP(VARCHAR, JSON)"')) END AS cm,
     CASE WHEN regexp_full_match(j_ts, '[0-9]{1,16}') THEN epoch_ms(CAST(j_ts AS BIGINT)) END AS ts_num,
@@ -138,7 +149,7 @@ h AS (
   SELECT *, map_keys(cm) AS ck,
     ${CONTEXT_FIELDS.map((c) => `cfap_str(cm['${c}']) AS c_${c}`).join(", ")},
     CASE
-      WHEN regexp_full_match(ts_str, ${literal(ISO_UTC)}) THEN try_strptime(ts_str, ['${TS_FMT_MS}', '${TS_FMT_S}'])
+      WHEN regexp_full_match(ts_str, ${literal(ISO_UTC)}) THEN try_cast(ts_str AS TIMESTAMP)
       ELSE ts_num
     END AS event_ts
   FROM g
@@ -147,9 +158,9 @@ checked AS (
   SELECT *, coalesce(
     m IS NOT NULL
     AND ${onlyKnownKeysOnce("k", EVENT_KEYS)}
-    AND cfap_id(event_id, ${ID_MAX.event_id})
+    AND event_id IS NOT NULL
     AND (j_ws IS NULL AND NOT list_contains(k, 'workspace_id') OR cfap_str(j_ws) = ${literal(p.workspaceId)})
-    AND cfap_id(name_raw, ${ID_MAX.event_name})
+    AND name_raw IS NOT NULL
     AND epoch_ms(event_ts) BETWEEN ${Math.trunc(p.minMs)} AND ${Math.trunc(p.maxMs)}
     AND ${nullableId("user_id")} AND ${nullableId("anonymous_id")}
     AND ${nullableId("session_id")} AND ${nullableId("order_id")}
@@ -162,16 +173,16 @@ checked AS (
         AND ${ctxChecks} END)
     AND (j_rev IS NULL OR (isfinite(revenue) AND currency IS NOT NULL))
     AND (j_cur IS NULL OR currency IS NOT NULL),
-  false) AS ok
+  false) AS ok,
+  -- trafficSource() looks at page_url and referrer only without a non-blank UTM source or medium.
+  coalesce(regexp_matches(c_utm_source, '[!-~]') OR regexp_matches(c_utm_medium, '[!-~]'), false) AS utm_decides
   FROM h
 )
 SELECT ok, event_id, name_raw, event_ts, user_id, anonymous_id, session_id,
   CASE WHEN ok THEN j_props END AS properties,
   ${CONTEXT_FIELDS.map((c) => `c_${c} AS ${c}`).join(", ")},
-  CASE WHEN regexp_matches(c_utm_source, '[!-~]') OR regexp_matches(c_utm_medium, '[!-~]')
-    THEN NULL ELSE c_page_url END AS tk_page,
-  CASE WHEN regexp_matches(c_utm_source, '[!-~]') OR regexp_matches(c_utm_medium, '[!-~]')
-    THEN NULL ELSE c_referrer END AS tk_referrer,
+  CASE WHEN utm_decides THEN NULL ELSE c_page_url END AS tk_page,
+  CASE WHEN utm_decides THEN NULL ELSE c_referrer END AS tk_referrer,
   revenue, currency, order_id
 FROM checked`;
 }
@@ -232,7 +243,12 @@ export interface InsertParams {
 }
 
 /** Accepted rows into standard_events in file order; the primary key drops duplicates. */
-export function insertSql(target: string, columns: readonly string[], p: InsertParams): string {
+export function insertSql(
+  target: string,
+  columns: readonly string[],
+  p: InsertParams,
+  inFileOrder: boolean,
+): string {
   const expr: Record<string, string> = {
     workspace_id: literal(p.workspaceId),
     event_id: "s.event_id",
@@ -251,12 +267,16 @@ SELECT ${select}
 FROM bulk_stage s
 JOIN bulk_names n ON n.raw = s.name_raw
 JOIN bulk_traffic t ON ${TRAFFIC_JOIN}
-WHERE s.ok
-ORDER BY s.rowid
+WHERE s.ok${inFileOrder ? "\nORDER BY s.rowid" : ""}
 ON CONFLICT DO NOTHING`;
 }
 
-export const STAGE_COUNTS_SQL = `SELECT count(*) AS rows, count(*) FILTER (WHERE ok) AS ok FROM bulk_stage`;
+/**
+ * Row counts, and how many accepted rows repeat an id: only then does the insert need file order
+ * (the first occurrence wins), which costs a sort of the slice.
+ */
+export const STAGE_COUNTS_SQL = `SELECT count(*) AS rows, count(*) FILTER (WHERE ok) AS ok,
+  count(*) FILTER (WHERE ok) - count(DISTINCT event_id) FILTER (WHERE ok) AS repeats FROM bulk_stage`;
 
 export const DROP_SQL = [
   `DROP TABLE IF EXISTS bulk_deferred_ids`,

@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { isUtf8 } from "node:buffer";
 
 /**
  * An NDJSON file cut into slices at line boundaries, each written to its own file so DuckDB can
@@ -20,7 +21,7 @@ export interface NdjsonSlice {
   /**
    * Whether DuckDB's line reader sees exactly the lines the streaming parser would. It would not
    * with a CR (DuckDB also breaks lines there), a NUL or 0x01 byte (0x01 is the reader's column
-   * delimiter), a line over maxLineBytes (the parser rejects those) or a byte-order mark at the
+   * delimiter), invalid UTF-8 (DuckDB refuses the whole read), a line over maxLineBytes (the parser rejects those) or a byte-order mark at the
    * start of a later slice (DuckDB would drop it; mid-file it is part of the line). Such slices go
    * through the streaming parser instead.
    */
@@ -29,24 +30,100 @@ export interface NdjsonSlice {
 
 const NL = 0x0a;
 
-function isNativeSafe(buf: Buffer, first: boolean, maxLineBytes: number): boolean {
-  if (buf.indexOf(0x0d) >= 0 || buf.indexOf(0x00) >= 0 || buf.indexOf(0x01) >= 0) return false;
-  if (!first && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return false;
-  let start = 0;
-  for (;;) {
-    const nl = buf.indexOf(NL, start);
-    const end = nl < 0 ? buf.length : nl;
-    if (end - start > maxLineBytes) return false;
-    if (nl < 0) return true;
-    start = nl + 1;
+/**
+ * Checks bytes as they stream by: counts physical lines and decides whether DuckDB's reader would
+ * see exactly the lines the streaming parser sees (see NdjsonSlice.native). Only the bytes of the
+ * current partial line are ever copied.
+ */
+class LineScan {
+  lines = 0;
+  native = true;
+  private tail: Buffer = Buffer.alloc(0);
+  private started = false;
+  private endsWithNewline = true;
+
+  constructor(
+    private readonly maxLineBytes: number,
+    /** A byte-order mark is only the file's own at offset 0; later, DuckDB would drop one the parser keeps. */
+    private readonly bomAllowed: boolean,
+  ) {}
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    if (!this.started) {
+      this.started = true;
+      if (
+        !this.bomAllowed &&
+        chunk.length >= 3 &&
+        chunk[0] === 0xef &&
+        chunk[1] === 0xbb &&
+        chunk[2] === 0xbf
+      )
+        this.native = false;
+    }
+    this.endsWithNewline = chunk[chunk.length - 1] === NL;
+    if (!this.native) {
+      this.countOnly(chunk);
+      return;
+    }
+    if (chunk.indexOf(0x0d) >= 0 || chunk.indexOf(0x00) >= 0 || chunk.indexOf(0x01) >= 0) this.native = false;
+    const first = chunk.indexOf(NL);
+    if (first < 0) {
+      this.tail = Buffer.concat([this.tail, chunk]);
+      if (this.tail.length > this.maxLineBytes + 1) this.native = false;
+      return;
+    }
+    // The line that straddles the previous chunk, then whole lines, then the new partial line.
+    this.line(Buffer.concat([this.tail, chunk.subarray(0, first)]));
+    const last = chunk.lastIndexOf(NL);
+    if (last > first && !isUtf8(chunk.subarray(first + 1, last))) this.native = false;
+    let start = first + 1;
+    for (let nl = chunk.indexOf(NL, start); nl >= 0 && nl <= last; nl = chunk.indexOf(NL, start)) {
+      this.lines++;
+      if (nl - start > this.maxLineBytes) this.native = false;
+      start = nl + 1;
+    }
+    this.tail = Buffer.from(chunk.subarray(last + 1));
+  }
+
+  end(): void {
+    if (this.tail.length > 0) {
+      if (!isUtf8(this.tail) || this.tail.length > this.maxLineBytes) this.native = false;
+      this.lines++;
+      this.tail = Buffer.alloc(0);
+    } else if (this.started && !this.endsWithNewline) {
+      this.lines++;
+    }
+  }
+
+  private line(bytes: Buffer): void {
+    this.lines++;
+    if (bytes.length > this.maxLineBytes || !isUtf8(bytes)) this.native = false;
+  }
+
+  private countOnly(chunk: Buffer): void {
+    for (let p = chunk.indexOf(NL); p >= 0; p = chunk.indexOf(NL, p + 1)) this.lines++;
+    this.tail = chunk[chunk.length - 1] === NL ? Buffer.alloc(0) : Buffer.alloc(1);
   }
 }
 
-function countLines(buf: Buffer): number {
-  let n = 0;
-  for (let p = buf.indexOf(NL); p >= 0; p = buf.indexOf(NL, p + 1)) n++;
-  // A last line without a newline is a line too.
-  return buf.length > 0 && buf[buf.length - 1] !== NL ? n + 1 : n;
+function scanSlice(buf: Buffer, first: boolean, maxLineBytes: number): { lines: number; native: boolean } {
+  const scan = new LineScan(maxLineBytes, first);
+  scan.push(buf);
+  scan.end();
+  return { lines: scan.lines, native: scan.native };
+}
+
+/** A file no larger than one slice is read where it is, after one streaming scan (no copy). */
+async function wholeFileSlice(path: string, maxLineBytes: number): Promise<NdjsonSlice> {
+  const scan = new LineScan(maxLineBytes, true);
+  let bytes = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 4 << 20 })) {
+    scan.push(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  scan.end();
+  return { file: path, start: 0, offset: 0, firstLine: 1, lines: scan.lines, bytes, native: scan.native };
 }
 
 /**
@@ -58,6 +135,10 @@ export async function* sliceNdjsonFile(
   dir: string,
   options: { sliceBytes: number; maxLineBytes: number },
 ): AsyncGenerator<NdjsonSlice> {
+  if ((await stat(path)).size <= options.sliceBytes) {
+    yield await wholeFileSlice(path, options.maxLineBytes);
+    return;
+  }
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let firstLine = 1;
@@ -65,14 +146,15 @@ export async function* sliceNdjsonFile(
   let consumed = 0;
   const emit = async (buf: Buffer): Promise<NdjsonSlice> => {
     const file = join(dir, `slice-${n}.ndjson`);
+    const scan = scanSlice(buf, n === 0, options.maxLineBytes);
     const slice: NdjsonSlice = {
       file,
       start: 0,
       offset: consumed,
       firstLine,
-      lines: countLines(buf),
+      lines: scan.lines,
       bytes: buf.length,
-      native: isNativeSafe(buf, n === 0, options.maxLineBytes),
+      native: scan.native,
     };
     await writeFile(file, buf);
     n++;

@@ -134,41 +134,44 @@ describe("bulkIngestNdjsonFile against the streaming path", () => {
     }
   });
 
-  it("reads slices DuckDB cannot take line for line (CRLF, BOM, invalid UTF-8, 0x01, NUL, long lines) like the streaming parser", async () => {
-    const good = (i: number) =>
-      JSON.stringify({
-        event_id: `b-${i}`,
-        event_name: "x",
-        timestamp: "2026-06-01T11:00:00.000Z",
-        user_id: "u",
-      });
-    const parts: Buffer[] = [Buffer.from([0xef, 0xbb, 0xbf])];
-    for (let i = 0; i < 400; i++) {
-      let line = Buffer.from(good(i));
-      if (i === 50) line = Buffer.concat([line, Buffer.from("\r")]);
-      if (i === 120) line = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
-      if (i === 200) line = Buffer.from(good(i).replace('"x"', '"x\u0001"'));
-      if (i === 250) line = Buffer.concat([line.subarray(0, 5), Buffer.from([0]), line.subarray(5)]);
-      if (i === 300)
-        line = Buffer.from(JSON.stringify({ ...JSON.parse(good(i)), properties: { pad: "p".repeat(5000) } }));
-      if (i === 350) line = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), line]);
-      parts.push(line, Buffer.from("\n"));
-    }
-    const path = file("odd-bytes.ndjson", Buffer.concat(parts));
-    const js = await viaStream(path);
-    const bulk = await viaBulk(path, 2048);
-    try {
-      expect(await table(bulk.wh, "standard_events", "event_id")).toEqual(
-        await table(js.wh, "standard_events", "event_id"),
-      );
-      const key = (r: RowRejection) => `${r.index}|${r.line}|${r.path}|${r.reason}|${r.raw}`;
-      expect(bulk.rejections.map(key)).toEqual(js.rejections.map(key));
-      expect(bulk.out.rows_read).toBe(js.counts.rows_read);
-    } finally {
-      await js.wh.close();
-      await bulk.wh.close();
-    }
-  });
+  for (const sliceBytes of [2048, 1 << 20])
+    it(`reads slices DuckDB cannot take line for line (CRLF, BOM, invalid UTF-8, 0x01, NUL, long lines) like the streaming parser (slices of ${sliceBytes} bytes)`, async () => {
+      const good = (i: number) =>
+        JSON.stringify({
+          event_id: `b-${i}`,
+          event_name: "x",
+          timestamp: "2026-06-01T11:00:00.000Z",
+          user_id: "u",
+        });
+      const parts: Buffer[] = [Buffer.from([0xef, 0xbb, 0xbf])];
+      for (let i = 0; i < 400; i++) {
+        let line = Buffer.from(good(i));
+        if (i === 50) line = Buffer.concat([line, Buffer.from("\r")]);
+        if (i === 120) line = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
+        if (i === 200) line = Buffer.from(good(i).replace('"x"', '"x\u0001"'));
+        if (i === 250) line = Buffer.concat([line.subarray(0, 5), Buffer.from([0]), line.subarray(5)]);
+        if (i === 300)
+          line = Buffer.from(
+            JSON.stringify({ ...JSON.parse(good(i)), properties: { pad: "p".repeat(5000) } }),
+          );
+        if (i === 350) line = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), line]);
+        parts.push(line, Buffer.from("\n"));
+      }
+      const path = file(`odd-bytes-${sliceBytes}.ndjson`, Buffer.concat(parts));
+      const js = await viaStream(path);
+      const bulk = await viaBulk(path, sliceBytes);
+      try {
+        expect(await table(bulk.wh, "standard_events", "event_id")).toEqual(
+          await table(js.wh, "standard_events", "event_id"),
+        );
+        const key = (r: RowRejection) => `${r.index}|${r.line}|${r.path}|${r.reason}|${r.raw}`;
+        expect(bulk.rejections.map(key)).toEqual(js.rejections.map(key));
+        expect(bulk.out.rows_read).toBe(js.counts.rows_read);
+      } finally {
+        await js.wh.close();
+        await bulk.wh.close();
+      }
+    });
 
   it("tells which files it can take", async () => {
     expect(await isBulkNdjsonFile(file("a.ndjson", '{"a":1}\n'))).toBe(true);
