@@ -2,17 +2,7 @@
  * Geo test design: the ranked treatment market sets (power at the expected effect, MDE, pre-period
  * fit, cost) and the power curves of the best few. "No feasible market set" is shown as a result.
  */
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
+import { SeriesWithBandChart } from "../../components/charts/SeriesWithBandChart";
 import { DiagnosticsList } from "../../components/GenericDiagnostics";
 import { formatCount, formatNumber, formatPercent } from "../../core/format";
 import { isObject } from "../../core/jsonschema";
@@ -51,12 +41,6 @@ export default function GeoDesignResultView({ envelope }: ModelResultViewProps) 
   if (target !== null) facts.push(["Power target", formatPercent(target)]);
 
   const top = (sets ?? []).slice(0, 5).filter((s) => s.power_curve.length > 1);
-  const curve = top.length
-    ? top[0].power_curve.map((p, k) => ({
-        effect: p.effect,
-        ...Object.fromEntries(top.map((s) => [s.markets.join(" + "), s.power_curve[k]?.power ?? null])),
-      }))
-    : null;
 
   return (
     <section aria-labelledby="diagnostics-h" className="card" data-testid="geo-design-diagnostics">
@@ -121,42 +105,28 @@ export default function GeoDesignResultView({ envelope }: ModelResultViewProps) 
         </div>
       ) : null}
 
-      {curve ? (
+      {top.length ? (
         <>
           <h3>Power by effect size</h3>
-          <figure className="chart" aria-label="Simulated power by effect size for the best market sets">
-            <ResponsiveContainer width="100%" height={260} initialDimension={{ width: 600, height: 260 }}>
-              <LineChart data={curve} margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis
-                  dataKey="effect"
-                  type="number"
-                  tickFormatter={(v: number) => formatPercent(v)}
-                  domain={["dataMin", "dataMax"]}
-                />
-                <YAxis domain={[0, 1]} tickFormatter={(v: number) => formatPercent(v)} width={50} />
-                <Tooltip
-                  formatter={(v) => pct(typeof v === "number" ? v : null)}
-                  labelFormatter={(v) => `effect ${pct(typeof v === "number" ? v : null)}`}
-                />
-                <Legend />
-                {target !== null ? <ReferenceLine y={target} stroke="#9ca3af" strokeDasharray="4 4" /> : null}
-                {top.map((s, i) => (
-                  <Line
-                    key={s.markets.join(",")}
-                    dataKey={s.markets.join(" + ")}
-                    stroke={COLORS[i % COLORS.length]}
-                    strokeWidth={2}
-                    dot={false}
-                    isAnimationActive={false}
-                  />
-                ))}
-              </LineChart>
-            </ResponsiveContainer>
-            <figcaption className="muted small">
-              Share of historical windows in which the conformal test detects an injected effect of that size.
-            </figcaption>
-          </figure>
+          <SeriesWithBandChart
+            label="Simulated power by effect size for the best market sets"
+            caption="Share of historical windows in which the conformal test detects an injected effect of that size."
+            x={top[0].power_curve.map((p) => p.effect)}
+            xAxis="number"
+            formatX={formatPercent}
+            series={top.map((s, i) => ({
+              name: s.markets.join(" + "),
+              color: COLORS[i % COLORS.length],
+              // Read at the effects of the best set's curve, which the x axis shows.
+              values: top[0].power_curve.map((_, k) => s.power_curve[k]?.power ?? null),
+            }))}
+            yMarker={target !== null ? { at: target, color: "#9ca3af", dashed: true } : null}
+            formatY={pct}
+            formatTooltipLabel={(v) => `effect ${pct(typeof v === "number" ? v : null)}`}
+            yDomain={[0, 1]}
+            yWidth={50}
+            legend
+          />
         </>
       ) : null}
 

@@ -3,21 +3,9 @@
  * quantiles, or the conformal residual band), the donor weights, and the placebo "spaghetti" plot.
  * Every part is read through shape guards (shape.ts) and left out when absent.
  */
-import {
-  Area,
-  Bar,
-  BarChart,
-  CartesianGrid,
-  ComposedChart,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { treatmentStartMarker, ZERO_LINE } from "../../components/charts/markers";
+import { SeriesWithBandChart } from "../../components/charts/SeriesWithBandChart";
 import { DiagnosticsList } from "../../components/GenericDiagnostics";
 import { formatCount, formatNumber, formatP } from "../../core/format";
 import type { ModelResultViewProps } from "../../core/model-views";
@@ -39,6 +27,7 @@ const DRAWN = [
   "treatment_start",
 ];
 
+const TREATED = "#d64525";
 const fmt = (v: unknown) => formatNumber(typeof v === "number" ? v : null);
 
 export default function SynthResultView({ envelope }: ModelResultViewProps) {
@@ -49,7 +38,6 @@ export default function SynthResultView({ envelope }: ModelResultViewProps) {
   const inf = inference(d);
   const opt = optimizer(d);
   const start = str(d.treatment_start);
-  const marker = start !== null && pts?.some((p) => p.period === start) ? start : null;
 
   const facts: Array<[string, string]> = [];
   const method = str(d.method);
@@ -91,18 +79,15 @@ export default function SynthResultView({ envelope }: ModelResultViewProps) {
       `${opt.converged ? "converged" : "NOT converged"}${opt.kkt !== null ? ` (KKT residual ${opt.kkt.toExponential(1)})` : ""}`,
     ]);
 
-  const bandData = pts?.map((p) => ({ period: p.period, gap: p.gap, band: p.band }));
-  const hasBand = !!bandData?.some((p) => p.band !== null);
+  const periods = pts?.map((p) => p.period) ?? [];
+  const hasBand = !!pts?.some((p) => p.band !== null);
+  const bandNote =
+    inf?.method === "conformal"
+      ? "The band is where residuals of the no-effect fit fall."
+      : "The band spans the placebo gaps: where a gap would be if this unit had not been treated.";
   const nonZero = w?.filter((x) => Math.abs(x.weight) > 1e-6) ?? [];
-  const spaghettiUnits = pl ? Object.keys(pl.gaps) : [];
-  const spaghetti =
-    pts && spaghettiUnits.length
-      ? pts.map((p, t) => ({
-          period: p.period,
-          treated: p.gap,
-          ...Object.fromEntries(spaghettiUnits.map((u) => [u, pl!.gaps[u][t] ?? null])),
-        }))
-      : null;
+  const placeboGaps = pl?.gaps ?? {};
+  const spaghettiUnits = Object.keys(placeboGaps);
 
   return (
     <section aria-labelledby="diagnostics-h" className="card" data-testid="synth-diagnostics">
@@ -121,91 +106,42 @@ export default function SynthResultView({ envelope }: ModelResultViewProps) {
       {pts ? (
         <>
           <h3>Treated vs synthetic control</h3>
-          <figure className="chart" aria-label="Treated and synthetic control outcome by period">
-            <ResponsiveContainer width="100%" height={260} initialDimension={{ width: 600, height: 260 }}>
-              <LineChart data={pts} margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="period" />
-                <YAxis tickFormatter={(v: number) => formatNumber(v)} width={60} />
-                <Tooltip formatter={fmt} />
-                <Legend />
-                {marker ? (
-                  <ReferenceLine
-                    x={marker}
-                    stroke="#9ca3af"
-                    strokeDasharray="4 4"
-                    label={{ value: "treatment starts", position: "insideTopLeft", fontSize: 11 }}
-                  />
-                ) : null}
-                <Line
-                  type="monotone"
-                  dataKey="treated"
-                  name="Treated"
-                  stroke="#d64525"
-                  strokeWidth={2}
-                  dot={false}
-                  isAnimationActive={false}
-                  connectNulls
-                />
-                <Line
-                  type="monotone"
-                  dataKey="synthetic"
-                  name="Synthetic control"
-                  stroke="#2557d6"
-                  strokeWidth={2}
-                  strokeDasharray="6 3"
-                  dot={false}
-                  isAnimationActive={false}
-                  connectNulls
-                />
-              </LineChart>
-            </ResponsiveContainer>
-            <figcaption className="muted small">
-              Before treatment the synthetic control should track the treated series closely; the gap after it
-              is the estimated effect.
-            </figcaption>
-          </figure>
+          <SeriesWithBandChart
+            label="Treated and synthetic control outcome by period"
+            caption="Before treatment the synthetic control should track the treated series closely; the gap after it is the estimated effect."
+            x={periods}
+            series={[
+              { name: "Treated", color: TREATED, values: pts.map((p) => p.treated) },
+              {
+                name: "Synthetic control",
+                color: "#2557d6",
+                values: pts.map((p) => p.synthetic),
+                dash: "6 3",
+              },
+            ]}
+            xMarker={treatmentStartMarker(start, "treatment starts")}
+            legend
+            smooth
+          />
 
           <h3>Gap (treated − synthetic)</h3>
-          <figure className="chart" aria-label="Gap between treated and synthetic control by period">
-            <ResponsiveContainer width="100%" height={240} initialDimension={{ width: 600, height: 240 }}>
-              <ComposedChart data={bandData} margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="period" />
-                <YAxis tickFormatter={(v: number) => formatNumber(v)} width={60} />
-                <Tooltip formatter={(v) => (Array.isArray(v) ? v.map((x) => fmt(x)).join(" to ") : fmt(v))} />
-                {hasBand ? (
-                  <Area
-                    dataKey="band"
-                    name={inf?.method === "conformal" ? "Conformal band" : "Placebo band"}
-                    stroke="none"
-                    fill="#9ca3af"
-                    fillOpacity={0.3}
-                    isAnimationActive={false}
-                  />
-                ) : null}
-                <ReferenceLine y={0} stroke="#6b7280" />
-                {marker ? <ReferenceLine x={marker} stroke="#9ca3af" strokeDasharray="4 4" /> : null}
-                <Line
-                  type="monotone"
-                  dataKey="gap"
-                  name="Gap"
-                  stroke="#d64525"
-                  strokeWidth={2}
-                  dot={false}
-                  isAnimationActive={false}
-                  connectNulls
-                />
-              </ComposedChart>
-            </ResponsiveContainer>
-            {hasBand ? (
-              <figcaption className="muted small">
-                {inf?.method === "conformal"
-                  ? "The band is where residuals of the no-effect fit fall."
-                  : "The band spans the placebo gaps: where a gap would be if this unit had not been treated."}
-              </figcaption>
-            ) : null}
-          </figure>
+          <SeriesWithBandChart
+            label="Gap between treated and synthetic control by period"
+            caption={hasBand ? bandNote : null}
+            height={240}
+            x={periods}
+            series={[{ name: "Gap", color: TREATED, values: pts.map((p) => p.gap) }]}
+            band={{
+              name: inf?.method === "conformal" ? "Conformal band" : "Placebo band",
+              color: "#9ca3af",
+              opacity: 0.3,
+              low: pts.map((p) => p.band?.[0] ?? null),
+              high: pts.map((p) => p.band?.[1] ?? null),
+            }}
+            yMarker={ZERO_LINE}
+            xMarker={treatmentStartMarker(start)}
+            smooth
+          />
         </>
       ) : null}
 
@@ -258,45 +194,32 @@ export default function SynthResultView({ envelope }: ModelResultViewProps) {
         </>
       ) : null}
 
-      {spaghetti ? (
+      {pts && spaghettiUnits.length ? (
         <>
           <h3>Placebo gaps</h3>
-          <figure className="chart" aria-label="Gaps of the treated unit and of every placebo">
-            <ResponsiveContainer width="100%" height={260} initialDimension={{ width: 600, height: 260 }}>
-              <LineChart data={spaghetti} margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="period" />
-                <YAxis tickFormatter={(v: number) => formatNumber(v)} width={60} />
-                <ReferenceLine y={0} stroke="#6b7280" />
-                {marker ? <ReferenceLine x={marker} stroke="#9ca3af" strokeDasharray="4 4" /> : null}
-                {spaghettiUnits.map((u) => (
-                  <Line
-                    key={u}
-                    dataKey={u}
-                    stroke="#c4c9d4"
-                    strokeWidth={1}
-                    dot={false}
-                    isAnimationActive={false}
-                    legendType="none"
-                  />
-                ))}
-                <Line
-                  dataKey="treated"
-                  name="Treated"
-                  stroke="#d64525"
-                  strokeWidth={2.5}
-                  dot={false}
-                  isAnimationActive={false}
-                />
-              </LineChart>
-            </ResponsiveContainer>
-            <figcaption className="muted small">
-              Each grey line is a donor treated as if it had been treated.
-              {pl?.rank !== null && pl?.rank !== undefined
-                ? ` The treated unit's post/pre RMSPE ratio ranks ${pl.rank} of ${pl.units.length + 1}${pl.p_value !== null ? ` (p = ${formatP(pl.p_value)})` : ""}.`
-                : ""}
-            </figcaption>
-          </figure>
+          <SeriesWithBandChart
+            label="Gaps of the treated unit and of every placebo"
+            caption={
+              <>
+                Each grey line is a donor treated as if it had been treated.
+                {pl?.rank !== null && pl?.rank !== undefined
+                  ? ` The treated unit's post/pre RMSPE ratio ranks ${pl.rank} of ${pl.units.length + 1}${pl.p_value !== null ? ` (p = ${formatP(pl.p_value)})` : ""}.`
+                  : ""}
+              </>
+            }
+            x={periods}
+            series={[
+              ...spaghettiUnits.map((u) => ({
+                color: "#c4c9d4",
+                width: 1,
+                values: pts.map((_, t) => placeboGaps[u][t] ?? null),
+              })),
+              { name: "Treated", color: TREATED, width: 2.5, values: pts.map((p) => p.gap) },
+            ]}
+            yMarker={ZERO_LINE}
+            xMarker={treatmentStartMarker(start)}
+            tooltip={false}
+          />
         </>
       ) : null}
 
