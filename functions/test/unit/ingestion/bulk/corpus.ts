@@ -3,19 +3,10 @@
  * plus every kind of line one path might treat differently from the other (types, limits, escapes,
  * number formats, lenient JSON, timestamps, keys, duplicates and id collisions).
  */
+import { mulberry32 } from "../../../../src/stats/synth/rng";
+
 export const RECEIVED_AT = new Date("2026-06-01T12:00:00.000Z");
 export const WORKSPACE = "acme";
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const iso = (offsetS: number) => new Date(RECEIVED_AT.getTime() - offsetS * 1000).toISOString();
 
@@ -147,7 +138,7 @@ function event(r: () => number, i: number): Record<string, unknown> {
 
 /** `n` generated events, with the odd lines spread through them; file text with a final newline. */
 export function corpus(n: number, seed = 7): string {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const lines: string[] = [];
   for (let i = 0; i < n; i++) {
     lines.push(JSON.stringify(event(r, i)));
