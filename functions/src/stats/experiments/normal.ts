@@ -5,9 +5,9 @@
  * come from the upper regularised gamma function: for z ≥ 0, P(|Z| ≥ z) = Q(1/2, z²/2), the same
  * continued fraction that gives chi-square p-values (Numerical Recipes §6.2, with
  * the exact prefactor); below |z| = 1.7 from the Maclaurin series of erf (Abramowitz & Stegun 7.1.5), which
- * converges fast there without cancellation. Quantiles start from jStat's approximation and take Newton steps on that cdf.
+ * converges fast there without cancellation. Quantiles start from jStat's approximation and take Newton steps on the log of that cdf.
  */
-import { gammaContinuedFraction } from "../distributions";
+import { gammaContinuedFraction } from "../gamma-fraction";
 
 interface JStatNormal {
   normal: { inv(p: number, mean: number, sd: number): number };
@@ -74,10 +74,25 @@ export function normalQuantile(p: number): number {
   const lower = p < 0.5;
   const q = lower ? p : 1 - p;
   let x = jStat.normal.inv(q, 0, 1);
-  for (let i = 0; i < 3; i++) {
-    const step = (normalCdf(x) - q) / normalPdf(x);
+  if (q > 0.25) {
+    // Near the median Φ(x) − ½ cancels (2.5e-7 came out 1e-10 off); solve ½ erf(|x|/√2) = ½ − q
+    // instead, which is exact (Sterbenz) and evaluated by the series without cancellation.
+    const c = 0.5 - q;
+    let z = -x;
+    for (let i = 0; i < 30; i++) {
+      const step = (0.5 * erfSeries(z / Math.SQRT2) - c) / normalPdf(z);
+      z -= step;
+      if (Math.abs(step) < 1e-11 * Math.max(z, 1e-300)) break;
+    }
+    return lower ? -z : z;
+  }
+  // Newton on ln Φ(x) = ln q rather than on Φ(x) = q: jStat's start is only good to ~1e-4 in the far
+  // tail, where steps on Φ itself move by ~1/|x| and three of them left Φ⁻¹(1e-19) 3e-5 off.
+  for (let i = 0; i < 30; i++) {
+    const cdf = normalCdf(x);
+    const step = (Math.log(cdf / q) * cdf) / normalPdf(x);
     x -= step;
-    if (Math.abs(step) < 1e-15 * Math.max(1, Math.abs(x))) break;
+    if (Math.abs(step) < 1e-11 * Math.max(1, Math.abs(x))) break;
   }
   return lower ? x : -x;
 }
