@@ -16,6 +16,7 @@
  * Everything is assembled in logs, with ln(1 + t²/ν) from log1p and ln Γ(a + ½)/Γ(a) from Stirling's
  * series (never a difference of two log-gammas, which loses 13 digits at df = 1e12).
  */
+import { betaContinuedFraction } from "./experiments/beta-function";
 import { normalTwoSidedP } from "./experiments/normal";
 import { gammaContinuedFraction } from "./gamma-fraction";
 
@@ -168,39 +169,6 @@ function logTailFraction(pt: TPoint): number {
   const { a, x, y } = pt;
   // x^a y^½ / B(a, ½), with 1/B(a, ½) = Γ(a + ½)/(Γ(a) √π) = √a e^lgs/√π.
   const logFront = -a * pt.logOnePlus + 0.5 * Math.log(y) + 0.5 * Math.log(a) + pt.lgs - LN_SQRT_PI;
-  if (x < (a + 1) / (a + 2.5)) return logFront + Math.log(betaFraction(x, a, 0.5) / a);
-  return Math.log1p((-Math.exp(logFront) * betaFraction(y, 0.5, a)) / 0.5);
-}
-
-/** The continued fraction for I_x(a, b) (Numerical Recipes §6.4, modified Lentz, 1e-16 stop). */
-function betaFraction(x: number, a: number, b: number): number {
-  const tiny = 1e-300;
-  const qab = a + b;
-  const qap = a + 1;
-  const qam = a - 1;
-  let c = 1;
-  let d = 1 - (qab * x) / qap;
-  if (Math.abs(d) < tiny) d = tiny;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m <= 100_000; m++) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
-    if (Math.abs(del - 1) < 1e-16) break;
-  }
-  return h;
+  if (x < (a + 1) / (a + 2.5)) return logFront + Math.log(betaContinuedFraction(x, a, 0.5, 1e-16) / a);
+  return Math.log1p((-Math.exp(logFront) * betaContinuedFraction(y, 0.5, a, 1e-16)) / 0.5);
 }

@@ -33,7 +33,11 @@ export function incompleteBeta(x: number, a: number, b: number, lbeta = logBeta(
   return 1 - (front * betaContinuedFraction(1 - x, b, a)) / b;
 }
 
-function betaContinuedFraction(x: number, a: number, b: number): number {
+/**
+ * The continued fraction for I_x(a, b) (Numerical Recipes §6.4, modified Lentz), up to 100,000 terms,
+ * stopping when a step changes it by less than `eps` relative. Also used by the Student t tail.
+ */
+export function betaContinuedFraction(x: number, a: number, b: number, eps = 1e-15): number {
   const tiny = 1e-300;
   const qab = a + b;
   const qap = a + 1;
@@ -60,7 +64,7 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
     d = 1 / d;
     const del = d * c;
     h *= del;
-    if (Math.abs(del - 1) < 1e-15) break;
+    if (Math.abs(del - 1) < eps) break;
   }
   return h;
 }
