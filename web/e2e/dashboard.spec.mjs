@@ -246,6 +246,8 @@ describe("CFAP dashboard", { timeout: 10 * 60_000 }, () => {
     const att = table
       .getByRole("row")
       .filter({ has: page.getByRole("rowheader", { name: "att", exact: true }) });
+    // allTextContents does not wait: the result may still be loading when the status turns succeeded.
+    await att.getByRole("cell").nth(2).waitFor();
     const cells = await att.getByRole("cell").allTextContents();
     const estimate = num(cells[0]);
     const [low, high] = cells[2].split(" to ").map(num);
