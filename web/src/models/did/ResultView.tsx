@@ -11,6 +11,7 @@ import { formatCount, formatNumber, formatP, formatPercent } from "../../core/fo
 import { isObject } from "../../core/jsonschema";
 import type { ModelResultViewProps } from "../../core/model-views";
 import { alphaOf } from "../../core/significance";
+import { FactsList } from "../../components/FactsList";
 
 /** Diagnostics this view draws itself; the rest go to the generic list underneath. */
 const DRAWN = [
@@ -93,16 +94,7 @@ export default function DidResultView({ envelope }: ModelResultViewProps) {
   return (
     <section aria-labelledby="diagnostics-h" className="card" data-testid="did-diagnostics">
       <h2 id="diagnostics-h">Diagnostics</h2>
-      {facts.length ? (
-        <dl className="kv kv--inline">
-          {facts.map(([k, v]) => (
-            <div key={k}>
-              <dt>{k}</dt>
-              <dd>{v}</dd>
-            </div>
-          ))}
-        </dl>
-      ) : null}
+      <FactsList facts={facts} />
 
       {trends ? (
         <>

@@ -8,6 +8,7 @@ import { formatCount, formatNumber, formatPercent } from "../../core/format";
 import { isObject } from "../../core/jsonschema";
 import type { ModelResultViewProps } from "../../core/model-views";
 import { num, ranked } from "./shape";
+import { FactsList } from "../../components/FactsList";
 
 const DRAWN = [
   "ranked",
@@ -50,16 +51,7 @@ export default function GeoDesignResultView({ envelope }: ModelResultViewProps) 
           No feasible market set{typeof d.reason === "string" ? `: ${d.reason}` : ""}.
         </p>
       ) : null}
-      {facts.length ? (
-        <dl className="kv kv--inline">
-          {facts.map(([k, v]) => (
-            <div key={k}>
-              <dt>{k}</dt>
-              <dd>{v}</dd>
-            </div>
-          ))}
-        </dl>
-      ) : null}
+      <FactsList facts={facts} />
 
       {sets && sets.length ? (
         <div className="table-scroll">

@@ -10,6 +10,7 @@ import { DiagnosticsList } from "../../components/GenericDiagnostics";
 import { formatCount, formatNumber, formatP } from "../../core/format";
 import type { ModelResultViewProps } from "../../core/model-views";
 import { inference, num, optimizer, placebo, series, str, weights } from "./shape";
+import { FactsList } from "../../components/FactsList";
 
 const DRAWN = [
   "series",
@@ -92,16 +93,7 @@ export default function SynthResultView({ envelope }: ModelResultViewProps) {
   return (
     <section aria-labelledby="diagnostics-h" className="card" data-testid="synth-diagnostics">
       <h2 id="diagnostics-h">Diagnostics</h2>
-      {facts.length ? (
-        <dl className="kv kv--inline">
-          {facts.map(([k, v]) => (
-            <div key={k}>
-              <dt>{k}</dt>
-              <dd>{v}</dd>
-            </div>
-          ))}
-        </dl>
-      ) : null}
+      <FactsList facts={facts} />
 
       {pts ? (
         <>
