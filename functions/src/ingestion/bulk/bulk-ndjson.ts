@@ -1,3 +1,19 @@
+/**
+ * `cfap ingest` of a large NDJSON file into the embedded warehouse, at DuckDB speed.
+ *
+ * The file is cut into slices (slices.ts). For each slice DuckDB reads and parses the lines
+ * natively and accepts the rows it can prove the JavaScript path would accept, building the same
+ * rows (ndjson-sql.ts); the few distinct event names and traffic sources are mapped with the
+ * JavaScript rule functions (derived-maps.ts); the accepted rows go into standard_events in one
+ * INSERT per slice (in file order when ids repeat), deduplicated by its primary key. Every other row — invalid, unusual, or
+ * needing a content-hash id — goes through the regular JavaScript path (ingestRowStream) with its
+ * original index and line, so it is accepted or rejected exactly as it would have been. Slices
+ * DuckDB cannot read line for line as the streaming parser does go through that path whole.
+ *
+ * Differences from the streaming path, by design: a repeated event_id inside the file counts as a
+ * duplicate (the primary key drops it), never as an in-batch rejection; and a key repeated inside a
+ * nested properties object is stored as DuckDB parsed it (RFC 8259 leaves duplicate names undefined).
+ */
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { createReadStream } from "node:fs";
 import { tmpdir } from "node:os";
@@ -41,22 +57,6 @@ import {
 import type { BulkLoadCapable, BulkSqlSession } from "./ports";
 import { sliceNdjsonFile, type NdjsonSlice } from "./slices";
 
-/**
- * `cfap ingest` of a large NDJSON file into the embedded warehouse, at DuckDB speed.
- *
- * The file is cut into slices (slices.ts). For each slice DuckDB reads and parses the lines
- * natively and accepts the rows it can prove the JavaScript path would accept, building the same
- * rows (ndjson-sql.ts); the few distinct event names and traffic sources are mapped with the
- * JavaScript rule functions (derived-maps.ts); the accepted rows go into standard_events in one
- * INSERT in file order, deduplicated by its primary key. Every other row — invalid, unusual, or
- * needing a content-hash id — goes through the regular JavaScript path (ingestRowStream) with its
- * original index and line, so it is accepted or rejected exactly as it would have been. Slices
- * DuckDB cannot read line for line as the streaming parser does go through that path whole.
- *
- * Differences from the streaming path, by design: a repeated event_id inside the file counts as a
- * duplicate (the primary key drops it), never as an in-batch rejection; and a key repeated inside a
- * nested properties object is stored as DuckDB parsed it (RFC 8259 leaves duplicate names undefined).
- */
 export interface BulkNdjsonOptions {
   base: StreamIngestOptions["base"];
   /** Bytes per slice (default DEFAULT_SLICE_BYTES): bounds memory, independent of the file size. */

@@ -17,8 +17,8 @@ import { CONTEXT_MAX, EVENT_KEYS, ID_MAX } from "../fast-validate";
  *   not (NaN / Infinity, trailing commas), or `__proto__` anywhere in the line;
  * - a duplicate key, an unknown key, a JSON null where zod wants a value;
  * - no event_id (its content hash is computed in JavaScript);
- * - ids: not strings, not starting and ending with printable non-space ASCII (so trim() is a no-op),
- *   or longer than the limit in UTF-8 bytes (≥ UTF-16 units, the unit zod counts);
+ * - ids: not strings, with an escape, not starting and ending with printable non-space ASCII (so
+ *   trim() is a no-op), or longer than the limit in UTF-8 bytes (≥ UTF-16 units, the unit zod counts);
  * - timestamp: not `YYYY-MM-DDThh:mm:ss[.sss]Z` naming a real instant, nor integer epoch ms, or
  *   outside the accepted time window;
  * - properties: JSON.stringify could print it differently from DuckDB: numbers with an exponent,
