@@ -136,5 +136,17 @@ describe("cfap ingest and events summary", () => {
     const badWs = cfap("ingest", file, "--workspace", "Not A Workspace", "--db", db);
     expect(badWs.code).toBe(2);
     expect(badWs.stderr).toMatch(/--workspace/);
+    expect(cfap("ingest", file, "--workspace", "acme", "--db", db, "--slice-mb", "0").stderr).toMatch(
+      /--slice-mb/,
+    );
+
+    // The same events as CSV take the row path and land in the same table, deduplicated against it.
+    const csv = join(dir, "events.csv");
+    writeFileSync(
+      csv,
+      ["event_id,event_name,timestamp,user_id", `e2,purchase,${ts},u`, `e4,signup,${ts},u`].join("\n"),
+    );
+    const fromCsv = cfap("ingest", csv, "--workspace", "acme", "--db", db, "--json");
+    expect(JSON.parse(fromCsv.stdout)).toMatchObject({ rows: 2, accepted: 2, inserted: 1, duplicates: 1 });
   });
 });
