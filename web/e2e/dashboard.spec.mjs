@@ -308,6 +308,8 @@ describe("CFAP dashboard", { timeout: 10 * 60_000 }, () => {
     assert.match(await row.locator('td[data-label="Result"]').textContent(), /^att: \+\d/);
     assert.equal(await row.locator('td[data-label="Started by"]').textContent(), "You");
     await page.getByLabel("Status").selectOption("failed");
+    // count() does not wait: let the filtered list render first.
+    await row.waitFor({ state: "detached" });
     assert.equal(await row.count(), 0);
     await page.getByRole("button", { name: "Clear filters" }).click();
     await row.waitFor();
@@ -326,6 +328,7 @@ describe("CFAP dashboard", { timeout: 10 * 60_000 }, () => {
       .getByRole("row")
       .filter({ has: page.getByRole("rowheader", { name: "att", exact: true }) });
     await att.waitFor();
+    await att.getByRole("cell").first().waitFor();
     assert.equal(num((await att.getByRole("cell").allTextContents())[0]), state.att.estimate);
     state.rerunId = rerunId;
   });
