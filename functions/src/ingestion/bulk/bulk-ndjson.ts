@@ -32,6 +32,7 @@ import {
 } from "../files";
 import { firstSignificantByte } from "../files/detect";
 import { NdjsonParser, ndjsonLineRow } from "../files/ndjson";
+import { utf8Strict } from "../files/text";
 import {
   ingestRowStream,
   type RowRejection,
@@ -43,7 +44,7 @@ import {
   COUNT_DEFERRED_SQL,
   DEFERRED_IDS_SQL,
   DEFER_AFTER_DEFERRED_SQL,
-  DEFER_EMPTY_NAMES_SQL,
+  DEFER_UNMAPPED_SQL,
   DROP_SQL,
   MACROS_SQL,
   MAP_TABLES_SQL,
@@ -250,7 +251,7 @@ async function loadSlice(s0: BulkSqlSession, slice: NdjsonSlice, p: LoadParams):
   if (names.length > 0) await s.appendStrings("bulk_names", eventNameRows(names.map((n) => n.raw)));
   const traffic = await s.all<TrafficKey>(NEW_TRAFFIC_SQL);
   if (traffic.length > 0) await s.appendStrings("bulk_traffic", trafficRows(traffic));
-  await s.run(DEFER_EMPTY_NAMES_SQL);
+  await s.run(DEFER_UNMAPPED_SQL);
 
   let deferred: DeferredRow[] = [];
   const [pending] = await s.all<{ n: number }>(COUNT_DEFERRED_SQL);
@@ -287,8 +288,14 @@ interface DeferredRow {
 }
 
 async function readDeferred(s: BulkSqlSession, file: string, maxLineBytes: number): Promise<DeferredRow[]> {
-  const rows = await s.all<DeferredRow>(deferredRowsSql(file, maxLineBytes));
-  return rows.map((d) => ({ idx: Number(d.idx), ln: Number(d.ln), line: d.line }));
+  const rows = await s.all<{ idx: number; ln: number; line_hex: string }>(
+    deferredRowsSql(file, maxLineBytes),
+  );
+  return rows.map((d) => ({
+    idx: Number(d.idx),
+    ln: Number(d.ln),
+    line: utf8Strict.decode(Buffer.from(d.line_hex, "hex")),
+  }));
 }
 
 /**
@@ -325,7 +332,7 @@ async function parseSliceInJs(
     let pending: FileRow[] = [];
     const shifted = (): FileRow[] =>
       pending.map((r) => ({ ...r, index: r.index + firstIndex, line: r.line + lineShift }));
-    for await (const chunk of createReadStream(slice.file, { start: slice.start, highWaterMark: 1 << 20 })) {
+    for await (const chunk of createReadStream(slice.file, { highWaterMark: 1 << 20 })) {
       let buf = chunk as Buffer;
       if (parser === null) {
         // Like readRows: a byte-order mark is dropped only at the very start of the file.

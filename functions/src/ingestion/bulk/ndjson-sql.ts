@@ -188,7 +188,8 @@ FROM checked`;
 }
 
 /**
- * The deferred rows' text, index and physical line: the slice read again in order (only when some
+ * The deferred rows' text (as hex of its UTF-8 bytes: the client's string conversion drops a leading
+ * byte-order mark, which the streaming parser keeps and rejects), index and physical line: the slice read again in order (only when some
  * rows were deferred), numbering lines and rows the way the streaming parser does.
  */
 export function deferredRowsSql(file: string, maxLineBytes: number): string {
@@ -197,7 +198,7 @@ export function deferredRowsSql(file: string, maxLineBytes: number): string {
     SELECT row_number() OVER () AS ln, line FROM ${readLinesSql(file, maxLineBytes)}
   ) WHERE ${NON_BLANK}
 )
-SELECT n.idx, n.ln, n.line FROM numbered n
+SELECT n.idx, n.ln, hex(n.line) AS line_hex FROM numbered n
 WHERE n.idx IN (SELECT rowid FROM bulk_stage WHERE NOT ok)
 ORDER BY n.idx`;
 }
@@ -220,9 +221,16 @@ export const NEW_TRAFFIC_SQL = `SELECT DISTINCT s.tk_page AS page_url, s.tk_refe
   s.utm_medium, s.utm_campaign FROM bulk_stage s
   WHERE s.ok AND NOT EXISTS (SELECT 1 FROM bulk_traffic t WHERE ${TRAFFIC_JOIN})`;
 
-/** Rows whose name canonicalises to nothing are left to JavaScript, which words the rejection. */
-export const DEFER_EMPTY_NAMES_SQL = `UPDATE bulk_stage SET ok = false
-  WHERE ok AND name_raw IN (SELECT raw FROM bulk_names WHERE canonical = '')`;
+/**
+ * Rows the maps do not cover are left to JavaScript: a name that canonicalises to nothing (JavaScript
+ * words the rejection), and — a safety net, so no accepted row can be dropped by the inner joins of
+ * the insert — any name or traffic source whose text did not come back from JavaScript unchanged
+ * (the client's string conversion drops a leading byte-order mark, for one).
+ */
+export const DEFER_UNMAPPED_SQL = `UPDATE bulk_stage SET ok = false
+  WHERE ok AND (
+    NOT EXISTS (SELECT 1 FROM bulk_names n WHERE n.raw = bulk_stage.name_raw AND n.canonical <> '')
+    OR NOT EXISTS (SELECT 1 FROM bulk_traffic t WHERE ${TRAFFIC_JOIN.replace(/\bs\./g, "bulk_stage.")}))`;
 
 /**
  * First occurrence wins, in file order: a native row whose event_id an earlier deferred row also

@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { stat, writeFile } from "node:fs/promises";
+import { open as openFile, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { isUtf8 } from "node:buffer";
 
@@ -9,13 +9,11 @@ import { isUtf8 } from "node:buffer";
  */
 export interface NdjsonSlice {
   file: string;
-  /** Byte offset in `file` where the slice starts (0 except for a tail left in the original file). */
-  start: number;
   /** Byte offset of the slice's first byte in the original file. */
   offset: number;
   /** 1-based physical line number of the slice's first line in the original file. */
   firstLine: number;
-  /** Physical lines in the slice (0 for a tail left in the original file: the last slice). */
+  /** Physical lines in the slice. */
   lines: number;
   bytes: number;
   /**
@@ -29,6 +27,14 @@ export interface NdjsonSlice {
 }
 
 const NL = 0x0a;
+
+interface OpenSlice {
+  file: string;
+  fh: FileHandle;
+  bytes: number;
+  offset: number;
+  scan: LineScan;
+}
 
 /**
  * Checks bytes as they stream by: counts physical lines and decides whether DuckDB's reader would
@@ -107,13 +113,6 @@ class LineScan {
   }
 }
 
-function scanSlice(buf: Buffer, first: boolean, maxLineBytes: number): { lines: number; native: boolean } {
-  const scan = new LineScan(maxLineBytes, first);
-  scan.push(buf);
-  scan.end();
-  return { lines: scan.lines, native: scan.native };
-}
-
 /** A file no larger than one slice is read where it is, after one streaming scan (no copy). */
 async function wholeFileSlice(path: string, maxLineBytes: number): Promise<NdjsonSlice> {
   const scan = new LineScan(maxLineBytes, true);
@@ -123,12 +122,12 @@ async function wholeFileSlice(path: string, maxLineBytes: number): Promise<Ndjso
     bytes += (chunk as Buffer).length;
   }
   scan.end();
-  return { file: path, start: 0, offset: 0, firstLine: 1, lines: scan.lines, bytes, native: scan.native };
+  return { file: path, offset: 0, firstLine: 1, lines: scan.lines, bytes, native: scan.native };
 }
 
 /**
- * Yields the slices of `path` (each ≈ sliceBytes, cut after a newline) written under `dir`. The
- * caller consumes a slice before asking for the next: one slice is on disk and in memory at a time.
+ * Yields the slices of `path` (each ≈ sliceBytes, cut after a newline) written under `dir`, or the
+ * file itself when it fits in one slice. The caller consumes a slice before asking for the next.
  */
 export async function* sliceNdjsonFile(
   path: string,
@@ -139,46 +138,62 @@ export async function* sliceNdjsonFile(
     yield await wholeFileSlice(path, options.maxLineBytes);
     return;
   }
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let firstLine = 1;
+  // Chunks are written to the current slice file as they arrive: only one read chunk is in memory.
   let n = 0;
-  let consumed = 0;
-  const emit = async (buf: Buffer): Promise<NdjsonSlice> => {
-    const file = join(dir, `slice-${n}.ndjson`);
-    const scan = scanSlice(buf, n === 0, options.maxLineBytes);
+  let firstLine = 1;
+  let offset = 0;
+  const open: { slice: OpenSlice | null } = { slice: null };
+  const write = async (buf: Buffer): Promise<void> => {
+    if (open.slice === null) {
+      const file = join(dir, `slice-${n}.ndjson`);
+      const scan = new LineScan(options.maxLineBytes, n === 0);
+      open.slice = { file, fh: await openFile(file, "w"), bytes: 0, offset, scan };
+      n++;
+    }
+    await open.slice.fh.write(buf);
+    open.slice.scan.push(buf);
+    open.slice.bytes += buf.length;
+    offset += buf.length;
+  };
+  const close = async (c: OpenSlice): Promise<NdjsonSlice> => {
+    open.slice = null;
+    await c.fh.close();
+    c.scan.end();
     const slice: NdjsonSlice = {
-      file,
-      start: 0,
-      offset: consumed,
+      file: c.file,
+      offset: c.offset,
       firstLine,
-      lines: scan.lines,
-      bytes: buf.length,
-      native: scan.native,
+      lines: c.scan.lines,
+      bytes: c.bytes,
+      native: c.scan.native,
     };
-    await writeFile(file, buf);
-    n++;
-    consumed += buf.length;
-    firstLine += slice.lines;
+    firstLine += c.scan.lines;
     return slice;
   };
-  for await (const chunk of createReadStream(path, { highWaterMark: 4 << 20 })) {
-    pending.push(chunk as Buffer);
-    pendingBytes += (chunk as Buffer).length;
-    if (pendingBytes < options.sliceBytes) continue;
-    const all = Buffer.concat(pending, pendingBytes);
-    const cut = all.lastIndexOf(NL);
-    if (cut < 0) {
-      if (pendingBytes <= options.sliceBytes + options.maxLineBytes) continue;
-      // A line longer than any slice: hand the rest of the original file to the streaming parser
-      // (which rejects the over-long line and resynchronises) rather than buffering it.
-      yield { file: path, start: consumed, offset: consumed, firstLine, lines: 0, bytes: 0, native: false };
-      return;
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 4 << 20 })) {
+      let buf = chunk as Buffer;
+      while (buf.length > 0) {
+        const room = options.sliceBytes - (open.slice?.bytes ?? 0);
+        if (buf.length < room) {
+          await write(buf);
+          break;
+        }
+        // The slice fills up inside this chunk: cut after the last newline that still fits, else
+        // after the first one beyond (a long line); without any, the line goes on into this slice.
+        let cut = room > 0 ? buf.lastIndexOf(NL, room - 1) : -1;
+        if (cut < 0) cut = buf.indexOf(NL, Math.max(room, 0));
+        if (cut < 0) {
+          await write(buf);
+          break;
+        }
+        await write(buf.subarray(0, cut + 1));
+        yield await close(open.slice!);
+        buf = buf.subarray(cut + 1);
+      }
     }
-    yield await emit(all.subarray(0, cut + 1));
-    const rest = all.subarray(cut + 1);
-    pending = rest.length > 0 ? [Buffer.from(rest)] : [];
-    pendingBytes = rest.length;
+    if (open.slice !== null) yield await close(open.slice);
+  } finally {
+    await open.slice?.fh.close().catch(() => undefined);
   }
-  if (pendingBytes > 0) yield await emit(Buffer.concat(pending, pendingBytes));
 }

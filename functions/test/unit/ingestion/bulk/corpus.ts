@@ -133,6 +133,8 @@ function event(r: () => number, i: number): Record<string, unknown> {
   else if (v < 0.205) e.event_id = `e-${i}\t`;
   else if (v < 0.21) e.event_name = "n".repeat(200);
   else if (v < 0.215) e.session_id = `s-${i}\u00a0`;
+  else if (v < 0.22)
+    e.context = { page_url: "https://shop.example.com/", utm_source: "news", utm_campaign: "\ufeffspring" };
   return e;
 }
 
