@@ -1,8 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { eventInputSchema } from "../../../src/contracts/event";
+import { eventContextSchema, eventInputSchema } from "../../../src/contracts/event";
 import { canonicalJson } from "../../../src/ingestion/canonical-json";
-import { fastValidateEvent, isCanonicalIso, isIsoDateTime } from "../../../src/ingestion/fast-validate";
+import {
+  CONTEXT_MAX,
+  EVENT_KEYS,
+  ID_MAX,
+  fastValidateEvent,
+  isCanonicalIso,
+  isIsoDateTime,
+} from "../../../src/ingestion/fast-validate";
 
 /** Deterministic PRNG (mulberry32) so a failure is reproducible. */
 function rng(seed: number) {
@@ -179,22 +186,7 @@ function validEvent(r: () => number, i: number): Record<string, unknown> {
   return e;
 }
 
-const FIELDS = [
-  "event_id",
-  "workspace_id",
-  "event_name",
-  "timestamp",
-  "user_id",
-  "anonymous_id",
-  "session_id",
-  "properties",
-  "context",
-  "revenue",
-  "currency",
-  "order_id",
-  "extra",
-  "__proto__",
-];
+const FIELDS = [...EVENT_KEYS, "extra", "__proto__"];
 
 function mutate(e: Record<string, unknown>, r: () => number): Record<string, unknown> {
   const out: Record<string, unknown> = JSON.parse(JSON.stringify(e));
@@ -257,6 +249,25 @@ function sameJson(a: unknown, b: unknown): boolean {
   const props = (x: unknown) => JSON.stringify((x as { properties?: unknown }).properties);
   return canonicalJson(a) === canonicalJson(b) && props(a) === props(b);
 }
+
+describe("the limits fast-validate and the bulk loader's SQL share are the schema's", () => {
+  it("EVENT_KEYS are the event schema's keys", () => {
+    expect([...EVENT_KEYS].sort()).toEqual(Object.keys(eventInputSchema.shape).sort());
+  });
+
+  it("ID_MAX and CONTEXT_MAX are the longest strings zod accepts", () => {
+    for (const [field, max] of Object.entries(ID_MAX)) {
+      const schema = eventInputSchema.shape[field as keyof typeof ID_MAX];
+      expect(schema.safeParse("x".repeat(max)).success, field).toBe(true);
+      expect(schema.safeParse("x".repeat(max + 1)).success, field).toBe(false);
+    }
+    expect(Object.keys(CONTEXT_MAX).sort()).toEqual(Object.keys(eventContextSchema.shape).sort());
+    for (const [field, max] of Object.entries(CONTEXT_MAX)) {
+      expect(eventContextSchema.safeParse({ [field]: "x".repeat(max) }).success, field).toBe(true);
+      expect(eventContextSchema.safeParse({ [field]: "x".repeat(max + 1) }).success, field).toBe(false);
+    }
+  });
+});
 
 describe("fastValidateEvent: fast accept ⇒ zod accept, with an equal value", () => {
   it("accepts the common valid shape (so the fast path is actually taken)", () => {
