@@ -21,6 +21,17 @@ import { openDuckDbWarehouse } from "../warehouse/duckdb";
 import { PeakMemory, mib } from "./memory";
 
 const JOURNEYS = 1_000_000;
+
+/** Paths aggregated ChannelAttribution-style (no touch ages, so every model but time_decay). */
+const NO_TIME_DECAY = ["first", "last", "linear", "position", "markov", "shapley", "shapley_ordered"];
+const aggregatedSource = (table: string) => ({
+  kind: "table" as const,
+  table,
+  path: "path",
+  conversions: "total_conversions",
+  value: "total_conversion_value",
+  nulls: "total_null",
+});
 const CHANNELS = 15;
 
 export async function benchAttribution(): Promise<void> {
@@ -103,42 +114,21 @@ export async function benchAttribution(): Promise<void> {
       {
         name: "the same aggregated by path (7 models: no touch ages in this format)",
         params: {
-          source: {
-            kind: "table",
-            table: "bench_paths",
-            path: "path",
-            conversions: "total_conversions",
-            value: "total_conversion_value",
-            nulls: "total_null",
-          },
-          models: ["first", "last", "linear", "position", "markov", "shapley", "shapley_ordered"],
+          source: aggregatedSource("bench_paths"),
+          models: NO_TIME_DECAY,
         },
       },
       {
         name: "the same aggregated paths as ' > '-joined strings (split in every query)",
         params: {
-          source: {
-            kind: "table",
-            table: "bench_paths_str",
-            path: "path",
-            conversions: "total_conversions",
-            value: "total_conversion_value",
-            nulls: "total_null",
-          },
-          models: ["first", "last", "linear", "position", "markov", "shapley", "shapley_ordered"],
+          source: aggregatedSource("bench_paths_str"),
+          models: NO_TIME_DECAY,
         },
       },
       {
         name: "aggregated paths, markov only, order 2 (225 + 15 states)",
         params: {
-          source: {
-            kind: "table",
-            table: "bench_paths",
-            path: "path",
-            conversions: "total_conversions",
-            value: "total_conversion_value",
-            nulls: "total_null",
-          },
+          source: aggregatedSource("bench_paths"),
           models: ["markov"],
           markov: { order: 2 },
         },

@@ -29,7 +29,7 @@ import { CONTEXT_MAX, EVENT_KEYS, ID_MAX } from "../fast-validate";
  */
 
 /** DuckDB's reader sees each line as one VARCHAR: 0x01 never occurs in a native slice (slices.ts). */
-export function readLinesSql(file: string, maxLineBytes: number): string {
+function readLinesSql(file: string, maxLineBytes: number): string {
   return `read_csv(${literal(file)}, columns = {'line': 'VARCHAR'}, header = false, delim = E'\\x01',
     quote = '', escape = '', auto_detect = false, strict_mode = false, new_line = '\\n',
     max_line_size = ${Math.max(maxLineBytes + 16, 2_097_152)})`;
