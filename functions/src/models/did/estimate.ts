@@ -14,6 +14,7 @@ import {
   trendsFromCells,
 } from "./diagnostics";
 import { eventsPanel, tablePanel, type PanelSql } from "./panel";
+import { onePassApplies, runOnePass } from "./one-pass-two-by-two";
 import { isTableParams, type DidParams } from "./params";
 import { fitRegression, num, type RegressionResult, type RunQuery } from "./regression";
 import type { QueryContext } from "./sql";
@@ -62,8 +63,13 @@ export async function runDid(ctx: ModelContext<DidParams>): Promise<ModelOutput>
   }
 
   await ctx.stage("checking the panel", 0.1);
-  // One scan describes the panel: its shape, the cell means, the trends and the 2×2 cross-products.
-  const described = summarizeDescribe(await timed(describeQuery(panel, dialect)));
+  // A clean 2×2 table panel is described and scored in one scan (one-pass-two-by-two.ts); otherwise
+  // one scan describes the panel: its shape, the cell means, the trends and the 2×2 cross-products.
+  const onePass =
+    isTableParams(p) && onePassApplies(p, { designKind, se, warehouseKind: ctx.warehouse.kind })
+      ? await runOnePass(timed, p, dialect)
+      : null;
+  const described = onePass?.described ?? summarizeDescribe(await timed(describeQuery(panel, dialect)));
   const s = described.shape;
   const n = s.n ?? 0;
   const missingOutcome = s.n_missing_outcome ?? 0;
@@ -102,7 +108,8 @@ export async function runDid(ctx: ModelContext<DidParams>): Promise<ModelOutput>
   if ((s.n_post ?? 0) === 0 || (s.n_treated_post ?? 0) === 0) {
     throw new ModelFailure("insufficient_data", "no treated observations in the post period");
   }
-  if (s.y_min === s.y_max) {
+  // The one-pass 2×2 leaves y_min/y_max null: it runs only when the outcome varies.
+  if (s.y_min !== null && s.y_min === s.y_max) {
     throw new ModelFailure("insufficient_data", `the outcome does not vary (every value is ${s.y_min})`);
   }
   if (panel.requestedTreatedUnits) {
@@ -213,6 +220,7 @@ export async function runDid(ctx: ModelContext<DidParams>): Promise<ModelOutput>
     clusterIsUnit: panel.clusterIsUnit,
     fastWithin: ctx.warehouse.kind === "duckdb",
     described,
+    ...(onePass ? { cellScores: onePass.scores } : {}),
   };
   const mainDesign: Design =
     designKind === "2x2" ? twoByTwoDesign(panel.covariates) : twfeDesign(panel.covariates);

@@ -269,8 +269,11 @@ export async function fitRegression(
     ? { ssr: expanded.ssr, n_clusters: nUnits, ...expanded.meat }
     : undefined;
   if (!mr && cells && meatKind === "cluster") {
-    // 2×2 cell design: two score sums per cluster (two-by-two.ts); CR1 needs no SSR.
-    const [row] = await q(cellClusterScoresQuery(ctx, design, solution.beta));
+    // 2×2 cell design: two score sums per cluster (two-by-two.ts); CR1 needs no SSR. The one-pass
+    // 2×2 (one-pass-two-by-two.ts) brings the same row without a query.
+    const [row] = ctx.cellScores
+      ? [ctx.cellScores]
+      : await q(cellClusterScoresQuery(ctx, design, solution.beta));
     const cellMeat = compute(() => cellClusterMeat(design, row, num));
     if (cellMeat) mr = { ssr: null, n_clusters: row.n_clusters, ...cellMeat };
   }
@@ -385,7 +388,7 @@ function withinApplies(
 }
 
 /** Cancellation allowed in the one-pass expansions: beyond it the exact row-level pass runs. */
-const MAX_CANCELLATION = 1e4;
+export const MAX_CANCELLATION = 1e4;
 
 /**
  * Centring within units in one pass (Σx'y' − Σx'Σy'/n_i) loses about log10(total / within sum of

@@ -26,7 +26,7 @@
  *  - unbalanced TWFE: `unbalancedPass1Query` gives pass 1 and the time sums in one per-period scan.
  * Measured with `npm run bench -- did` (bench/did.ts).
  */
-import type { SqlQuery, SqlValue } from "../../warehouse/warehouse";
+import type { Row, SqlQuery, SqlValue } from "../../warehouse/warehouse";
 import type { Dialect } from "../../warehouse/sql/dialect";
 import type { Design } from "./design";
 import type { PanelDescription } from "./diagnostics";
@@ -44,6 +44,8 @@ export interface QueryContext {
   fastWithin?: boolean;
   /** The panel's one-scan description (diagnostics.ts), when the model ran it. */
   described?: PanelDescription;
+  /** The 2×2 CR1 cluster-score row, when the one-pass 2×2 (one-pass-two-by-two.ts) already has it. */
+  cellScores?: Row;
 }
 
 const x = (j: number) => `x_${j}`;
