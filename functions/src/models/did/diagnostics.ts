@@ -79,12 +79,18 @@ export interface PanelDescription {
 const toNum = (v: unknown): number =>
   typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : typeof v === "string" ? Number(v) : NaN;
 
-export function summarizeDescribe(rows: Record<string, unknown>[]): PanelDescription {
-  let nRaw = 0;
-  let nMissingOutcome = 0;
-  let n = 0;
-  const periods = new Set<number>();
-  const sh = {
+/** The shape's row counts by treatment and period, all zero. */
+export function rowCounts(): Record<
+  | "n_treated_rows"
+  | "n_control_rows"
+  | "n_bad_treated"
+  | "n_bad_post"
+  | "n_post"
+  | "n_pre"
+  | "n_treated_post",
+  number
+> {
+  return {
     n_treated_rows: 0,
     n_control_rows: 0,
     n_bad_treated: 0,
@@ -93,6 +99,14 @@ export function summarizeDescribe(rows: Record<string, unknown>[]): PanelDescrip
     n_pre: 0,
     n_treated_post: 0,
   };
+}
+
+export function summarizeDescribe(rows: Record<string, unknown>[]): PanelDescription {
+  let nRaw = 0;
+  let nMissingOutcome = 0;
+  let n = 0;
+  const periods = new Set<number>();
+  const sh = rowCounts();
   let yMin: number | null = null;
   let yMax: number | null = null;
   let firstPost: number | null = null;

@@ -23,7 +23,7 @@
  */
 import type { Row, SqlQuery } from "../../warehouse/warehouse";
 import type { Dialect } from "../../warehouse/sql/dialect";
-import type { DescribeCell, PanelDescription } from "./diagnostics";
+import { rowCounts, type DescribeCell, type PanelDescription } from "./diagnostics";
 import type { TableDidParams } from "./params";
 import { MAX_CANCELLATION, num } from "./regression";
 
@@ -229,13 +229,7 @@ export function decodeOnePass(rows: Row[], probe: Row, shift: number): OnePassRe
       n_missing_outcome: 0,
       n,
       n_periods: 0,
-      n_treated_rows: 0,
-      n_control_rows: 0,
-      n_bad_treated: 0,
-      n_bad_post: 0,
-      n_post: 0,
-      n_pre: 0,
-      n_treated_post: 0,
+      ...rowCounts(),
       // Not computed: Σ P² + Σ Q² > 0 (checked below) already shows that the outcome varies.
       y_min: null,
       y_max: null,

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Matrix, inverse } from "ml-matrix";
 import { runDidOnWarehouse } from "../../../../src/models/did";
-import type { QueryResult, SqlQuery } from "../../../../src/warehouse/warehouse";
-import { expectClose, loadFixture, memoryWarehouse, type TestWarehouse } from "./helpers";
+import { expectClose, labelledWarehouse, loadFixture, memoryWarehouse, type TestWarehouse } from "./helpers";
 
 /**
  * The 2×2 CR1 cell pass (two-by-two.ts: two score sums per cluster) against a direct row-level OLS
@@ -13,14 +12,7 @@ import { expectClose, loadFixture, memoryWarehouse, type TestWarehouse } from ".
  */
 let wh: TestWarehouse;
 const labels: string[] = [];
-const metered = () => ({
-  kind: wh.kind,
-  dialect: wh.dialect,
-  query: <T>(q: SqlQuery): Promise<QueryResult<T>> => {
-    labels.push(q.label);
-    return wh.query<T>(q);
-  },
-});
+const metered = () => labelledWarehouse(() => wh, labels);
 
 beforeAll(async () => {
   wh = await memoryWarehouse();

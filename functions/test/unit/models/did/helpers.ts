@@ -5,7 +5,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
-import { FIXTURES } from "./duckdb";
+import type { QueryResult, SqlQuery } from "../../../../src/warehouse/warehouse";
+import { FIXTURES, type TestWarehouse } from "./duckdb";
 
 export { FIXTURES, loadFixture, memoryWarehouse, type TestWarehouse } from "./duckdb";
 
@@ -87,4 +88,16 @@ export function expectMatchesReference(
     expectClose(e.ci_high, r.ci_high, rel, `${label} ${term} ci_high`);
     expect(e.df, `${label} ${term} df`).toBe(ref.df_inference);
   }
+}
+
+/** The warehouse behind `wh()` that records each query's label into `labels` (which passes ran). */
+export function labelledWarehouse(wh: () => TestWarehouse, labels: string[]) {
+  return {
+    kind: wh().kind,
+    dialect: wh().dialect,
+    query: <T>(q: SqlQuery): Promise<QueryResult<T>> => {
+      labels.push(q.label);
+      return wh().query<T>(q);
+    },
+  };
 }

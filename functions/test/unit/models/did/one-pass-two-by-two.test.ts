@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDidOnWarehouse } from "../../../../src/models/did";
 import { statsBounds } from "../../../../src/models/did/one-pass-two-by-two";
 import type { ModelOutput } from "../../../../src/models/model";
-import type { QueryResult, SqlQuery } from "../../../../src/warehouse/warehouse";
-import { expectClose, memoryWarehouse, type TestWarehouse } from "./helpers";
+import { expectClose, labelledWarehouse, memoryWarehouse, type TestWarehouse } from "./helpers";
 
 /**
  * The one-pass 2×2 (one-pass-two-by-two.ts) against the general two-pass path on the same data.
@@ -15,14 +14,7 @@ import { expectClose, memoryWarehouse, type TestWarehouse } from "./helpers";
  */
 let wh: TestWarehouse;
 const labels: string[] = [];
-const metered = () => ({
-  kind: wh.kind,
-  dialect: wh.dialect,
-  query: <T>(q: SqlQuery): Promise<QueryResult<T>> => {
-    labels.push(q.label);
-    return wh.query<T>(q);
-  },
-});
+const metered = () => labelledWarehouse(() => wh, labels);
 const setup = (sql: string) => wh.query({ label: "setup", sql });
 
 /** 400 units × 2 periods; a third treated; unit effects, a period effect, an effect of 1.2, noise. */
@@ -92,9 +84,21 @@ afterAll(async () => wh.close());
 
 type Outcome = { out: ModelOutput; labels: string[] } | { error: string; labels: string[] };
 
-async function fit(table: string, extra: Record<string, unknown> = {}): Promise<Outcome> {
+async function fit(
+  table: string,
+  extra: Record<string, unknown> = {},
+  sourceExtra: Record<string, unknown> = {},
+): Promise<Outcome> {
   labels.length = 0;
-  const source = { kind: "table", table, outcome: "y", treated: "treated", post: "post", unit: "unit" };
+  const source = {
+    kind: "table",
+    table,
+    outcome: "y",
+    treated: "treated",
+    post: "post",
+    unit: "unit",
+    ...sourceExtra,
+  };
   try {
     const out = await runDidOnWarehouse(metered(), { source, design: "2x2", ...extra });
     return { out, labels: [...labels] };
@@ -165,21 +169,9 @@ describe("one-pass 2x2: takes the one scan and matches the general path", () => 
   });
 
   it("an explicit cluster equal to the unit takes the one pass too", async () => {
-    labels.length = 0;
-    const out = await runDidOnWarehouse(metered(), {
-      source: {
-        kind: "table",
-        table: "balanced",
-        outcome: "y",
-        treated: "treated",
-        post: "post",
-        unit: "unit",
-        cluster: "unit",
-      },
-      design: "2x2",
-    });
-    expect(labels).toEqual(expect.arrayContaining(ONE_PASS));
-    expect(out.diagnostics.n_clusters).toBe(400);
+    const r = await fit("balanced", {}, { cluster: "unit" });
+    expect(r.labels).toEqual(ONE_PASS);
+    expect("out" in r && r.out.diagnostics.n_clusters).toBe(400);
   });
 });
 
