@@ -41,6 +41,11 @@ const ODD_LINES: string[] = [
   '{"event_id":"odd-20","event_name":"x","timestamp":"2026-06-01T11:00:00.000Z","user_id":"u","revenue":null,"currency":null,"session_id":null}',
   '{"event_id":"odd-21","event_name":"x","timestamp":"2026-06-01T11:00:00.000Z","user_id":"u","context":{"utm_source":"a","utm_source":"b"}}',
   '{"event_id":"odd-22","event_name":"x","timestamp":"2026-06-01T11:00:00.000Z","user_id":"u","revenue":0.1,"currency":"eur"}',
+  // Trailing commas before whitespace: a space before }, a tab before ] (JSON.parse rejects both).
+  '{"event_id":"odd-24","event_name":"x","timestamp":"2026-06-01T11:00:00.000Z","user_id":"u", }',
+  '{"event_id":"odd-25","event_name":"x","timestamp":"2026-06-01T11:00:00.000Z","user_id":"u","properties":{"a":[1,\t]}}',
+  // A comma, spaces and a bracket inside a string: valid JSON (the check may defer it, never reject it).
+  '{"event_id":"odd-26","event_name":"x","timestamp":"2026-06-01T11:00:00.000Z","user_id":"u","properties":{"s":"a,  ]b"}}',
   '{"event_id":"odd-23","event_name":"\\u00c9v\\u00e9nement Sp\\u00e9cial","timestamp":"2026-06-01T11:00:00.000Z","user_id":"u"}',
 ];
 
