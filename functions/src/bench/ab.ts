@@ -9,13 +9,14 @@
  * Not a test: figures depend on the machine.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { analyzeAb } from "../cli/commands/analyze-ab";
 import { runAb } from "../models/ab/analyze";
 import { abParamsSchema } from "../models/ab/params";
 import { armMomentsKeyedQuery, armMomentsQuery, unitsSql } from "../models/ab/sql";
+import { armStatesKeyedQuery } from "../models/ab/states";
 import type { ModelContext } from "../models/model";
 import { openDuckDbWarehouse } from "../warehouse/duckdb";
 import { mib, PeakMemory } from "./memory";
@@ -40,8 +41,17 @@ t2 = time.time()
 print(f"pandas read_csv {1000*(t1-t0):.0f} ms, Welch + CUPED {1000*(t2-t1):.0f} ms, p={r2.pvalue:.4g}")
 `;
 
+/**
+ * Where the units live: "file" (default) is the product's warehouse, a DuckDB file — written,
+ * checkpointed and reopened, as a warehouse that ingested the data earlier is; "memory" is an
+ * in-memory DuckDB (the CLI's kind: a CSV loaded for one run).
+ */
+const WAREHOUSE = process.env.AB_BENCH_WAREHOUSE === "memory" ? "memory" : "file";
+
 export async function benchAb(): Promise<void> {
-  const wh = await openDuckDbWarehouse({ path: ":memory:" });
+  const dbDir = mkdtempSync(join(tmpdir(), "cfap-bench-ab-db-"));
+  const dbPath = WAREHOUSE === "file" ? join(dbDir, "bench.duckdb") : ":memory:";
+  let wh = await openDuckDbWarehouse({ path: dbPath });
   const csv = join(tmpdir(), `cfap-bench-ab-${process.pid}.csv`);
   try {
     const g0 = performance.now();
@@ -54,8 +64,16 @@ export async function benchAb(): Promise<void> {
               0.6 * x + 10 * random() + 0.05 * (i % 2) AS revenue
        FROM (SELECT i, 20 * random() + 10 * random() AS x FROM range(${UNITS}) r(i))`,
     );
+    if (WAREHOUSE === "file") {
+      await wh.exec("CHECKPOINT");
+      await wh.close();
+      wh = await openDuckDbWarehouse({ path: dbPath });
+    }
     console.log(
-      `ab bench: generated ${UNITS.toLocaleString("en-US")} units in DuckDB in ${(performance.now() - g0).toFixed(0)} ms`,
+      `ab bench: generated ${UNITS.toLocaleString("en-US")} units in DuckDB in ${(performance.now() - g0).toFixed(0)} ms; ` +
+        (WAREHOUSE === "file"
+          ? "warehouse: a DuckDB file, checkpointed and reopened (AB_BENCH_WAREHOUSE=memory for in-memory)"
+          : "warehouse: in-memory DuckDB"),
     );
 
     const params = abParamsSchema.parse({
@@ -113,6 +131,7 @@ export async function benchAb(): Promise<void> {
     const units = unitsSql(params, wh.dialect, "bench", null);
     const shape = { ratio: false, covariate: true, proportion: false };
     const passes = {
+      "keyed, states": armStatesKeyedQuery(units, wh.dialect, shape, ["control", "treatment"]),
       "keyed, plain sums": armMomentsKeyedQuery(units, wh.dialect, shape, ["control", "treatment"]),
       "keyed by the arm's string (GROUP BY v)": armMomentsQuery(units, wh.dialect, shape),
     };
@@ -168,5 +187,6 @@ export async function benchAb(): Promise<void> {
   } finally {
     rmSync(csv, { force: true });
     await wh.close().catch(() => undefined);
+    rmSync(dbDir, { recursive: true, force: true });
   }
 }

@@ -22,14 +22,16 @@ import { ModelFailure, type ModelContext, type ModelOutput } from "../model";
 import { compareArms, type Comparison } from "./compare";
 import { preExposureCheck, sampleSizeCheck, srmCheck, type PreBias, type Verdict } from "./guardrails";
 import { addSums, emptySums, groupSums, num, type GroupSums } from "./moments";
-import { metricType, type AbParams, type MetricType } from "./params";
+import { metricType, type AbParams, type MetricType, type TableSource } from "./params";
 import { csRho2, sequentialFields } from "./sequential";
-import { armStatesKeyedQuery, decodeStateRows } from "./states";
+import { armStatesByNameQuery, armStatesKeyedQuery, decodeStateRows } from "./states";
 import {
   armMomentsKeyedQuery,
   armMomentsQuery,
   armProbeQuery,
+  armStorageQuery,
   capQuantileQuery,
+  DATABASE_FILE_QUERY,
   lookMomentsQuery,
   MAX_KEYED_ARMS,
   segmentMomentsQuery,
@@ -107,9 +109,10 @@ async function keyedRows(
 
 /**
  * Per-arm moment rows (`v` = the arm, NULL for rows without one). On DuckDB with a table source,
- * the arms are guessed from the table's first rows and the one pass over the table is keyed by a
- * small integer (see armMomentsKeyedQuery); should the pass find an arm the guess missed, the
- * string-keyed query answers instead. Elsewhere (events sources build their units in the same
+ * a dictionary-compressed arm column (a checkpointed warehouse table) is grouped by the arm's string
+ * from aggregate states; otherwise the arms are guessed from the table's first rows and the one
+ * pass over the table is keyed by a small integer (see armMomentsKeyedQuery); should the pass find
+ * an arm the guess missed, the string-keyed query answers instead. Elsewhere (events sources build their units in the same
  * query; BigQuery bills a probe like a scan) the string-keyed query.
  */
 async function armMoments(
@@ -120,6 +123,12 @@ async function armMoments(
   rows: (q: SqlQuery) => Promise<Row[]>,
 ): Promise<Row[]> {
   if (p.source.kind === "table" && d.name === "duckdb") {
+    // A dictionary-compressed arm column: the states grouped by the arm's string (states.ts).
+    if (!shape.ratio && (await dictionaryArms(p.source, rows))) {
+      const states = await rows(armStatesByNameQuery(units, shape)).catch(() => null);
+      const decoded = states && decodeStateRows(states, shape);
+      if (decoded) return decoded;
+    }
     const arms = (await rows(armProbeQuery(p.source, d))).map((r) => String(r.v));
     if (arms.length > 0 && arms.length <= MAX_KEYED_ARMS) {
       const keyed = await keyedRows(d, units, shape, arms, rows);
@@ -133,6 +142,16 @@ async function armMoments(
     }
   }
   return rows(armMomentsQuery(units, d, shape));
+}
+
+/** Whether every stored segment of the arm column is dictionary-compressed (DuckDB file databases). */
+async function dictionaryArms(s: TableSource, rows: (q: SqlQuery) => Promise<Row[]>): Promise<boolean> {
+  const [db] = await rows(DATABASE_FILE_QUERY).catch(() => []);
+  if (!db || db.path === null || db.path === undefined) return false;
+  const [storage] = await rows(armStorageQuery(s)).catch(() => []);
+  return (
+    storage !== undefined && num(storage.segments) > 0 && num(storage.dictionary) === num(storage.segments)
+  );
 }
 
 export async function runAb(ctx: ModelContext<AbParams>): Promise<ModelOutput> {

@@ -212,6 +212,28 @@ export function armProbeQuery(s: TableSource, d: Dialect): SqlQuery {
   };
 }
 
+/** Whether the DuckDB database is a file (`path`; NULL in memory, where nothing is compressed). */
+export const DATABASE_FILE_QUERY: SqlQuery = {
+  label: "ab_database_file",
+  params: {},
+  sql: `SELECT path FROM duckdb_databases() WHERE database_name = current_database()`,
+};
+
+/**
+ * How DuckDB stores the arm column: its string segments, and how many are dictionary-compressed.
+ * When all are, grouping by the string is the faster pass (DuckDB hashes each dictionary entry once);
+ * otherwise (uncompressed strings: rows not yet checkpointed) the integer key is.
+ */
+export function armStorageQuery(s: TableSource): SqlQuery {
+  return {
+    label: "ab_arm_storage",
+    params: { ab_table: s.table, ab_variant: s.variant },
+    sql:
+      `SELECT count(*) AS segments, count(*) FILTER (WHERE compression IN ('Dictionary', 'DICT_FSST')) AS dictionary ` +
+      `FROM pragma_storage_info($ab_table) WHERE column_name = $ab_variant AND segment_type = 'VARCHAR'`,
+  };
+}
+
 /**
  * The arm query keyed by a small integer instead of the arm's string: k = i for arm i of `arms`,
  * k = arms.length for rows without an arm, k = arms.length + 1 for any other arm (the caller

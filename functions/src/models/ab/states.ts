@@ -71,17 +71,11 @@ export function decodePairState(hex: unknown): PairState | null {
   };
 }
 
-/**
- * The keyed arm pass (same key as armMomentsKeyedQuery: k = i for arm i, arms.length for rows
- * without an arm, arms.length + 1 for any other arm) returning states, plus the calibration group.
- */
-export function armStatesKeyedQuery(u: UnitsSql, d: Dialect, m: MomentShape, arms: string[]): SqlQuery {
-  const extra: Record<string, SqlValue> = {};
-  const whens = arms.map((a, i) => {
-    extra[`ab_arm${i}`] = a;
-    return `WHEN v = ${d.param(`ab_arm${i}`)} THEN ${i}`;
-  });
-  const k = `CASE ${whens.join(" ")} WHEN v IS NULL THEN ${arms.length} ELSE ${arms.length + 1} END`;
+/** The state columns of one group, and the calibration group (k = CALIBRATION_KEY) they are checked on. */
+function stateColumns(m: MomentShape): {
+  cols: (nRows: string) => string;
+  calibration: (v: string) => string;
+} {
   const state = (agg: string) => `hex(CAST(${agg} EXPORT_STATE AS BLOB))`;
   const cols = (nRows: string) =>
     [
@@ -93,15 +87,46 @@ export function armStatesKeyedQuery(u: UnitsSql, d: Dialect, m: MomentShape, arm
         ? ["CAST(SUM(CASE WHEN y IS NOT NULL AND y <> 0 AND y <> 1 THEN 1 ELSE 0 END) AS DOUBLE) AS n_not01"]
         : []),
     ].join(", ");
-  const calibration =
-    `SELECT ${CALIBRATION_KEY} AS k, ${cols("COUNT(*)")} FROM ` +
+  const calibration = (v: string) =>
+    `SELECT ${CALIBRATION_KEY} AS k, ${v}${cols("COUNT(*)")} FROM ` +
     `(SELECT CAST(y AS DOUBLE) AS y, CAST(x AS DOUBLE) AS x FROM (VALUES ${CALIBRATION}) c0(y, x)) c`;
+  return { cols, calibration };
+}
+
+/**
+ * The keyed arm pass (same key as armMomentsKeyedQuery: k = i for arm i, arms.length for rows
+ * without an arm, arms.length + 1 for any other arm) returning states, plus the calibration group.
+ */
+export function armStatesKeyedQuery(u: UnitsSql, d: Dialect, m: MomentShape, arms: string[]): SqlQuery {
+  const extra: Record<string, SqlValue> = {};
+  const whens = arms.map((a, i) => {
+    extra[`ab_arm${i}`] = a;
+    return `WHEN v = ${d.param(`ab_arm${i}`)} THEN ${i}`;
+  });
+  const k = `CASE ${whens.join(" ")} WHEN v IS NULL THEN ${arms.length} ELSE ${arms.length + 1} END`;
+  const { cols, calibration } = stateColumns(m);
   return {
     label: "ab_arm_moments",
     params: { ...u.params, ...extra },
     sql:
       `WITH ${u.ctes}\nSELECT k, ${cols("COUNT(*)")} FROM (SELECT ${k} AS k, y, x FROM units) ku GROUP BY k\n` +
-      `UNION ALL ${calibration}`,
+      `UNION ALL ${calibration("")}`,
+  };
+}
+
+/**
+ * The same states grouped by the arm's string itself (k = 0, and `v` the arm, NULL for rows without
+ * one). Faster than the integer key when DuckDB stores the arm column dictionary-compressed: it then
+ * hashes each dictionary entry once, not each row (see armStorageQuery in sql.ts).
+ */
+export function armStatesByNameQuery(u: UnitsSql, m: MomentShape): SqlQuery {
+  const { cols, calibration } = stateColumns(m);
+  return {
+    label: "ab_arm_moments",
+    params: { ...u.params },
+    sql:
+      `WITH ${u.ctes}\nSELECT 0 AS k, v, ${cols("COUNT(*)")} FROM units GROUP BY v\n` +
+      `UNION ALL ${calibration("CAST(NULL AS VARCHAR) AS v, ")}`,
   };
 }
 
@@ -143,6 +168,7 @@ export function decodeStateRows(rows: Row[], m: MomentShape): Row[] | null {
     if (!y || (m.covariate && !p)) return null;
     const row: Row = {
       k: r.k,
+      ...("v" in r ? { v: r.v } : {}),
       n_rows: r.n_rows,
       n: y.n,
       sy: y.n * y.mean,

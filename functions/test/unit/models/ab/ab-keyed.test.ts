@@ -45,7 +45,12 @@ async function run(table: string, control = "control"): Promise<{ r: ResultEnvel
       source: { kind: "table", table, variant: "variant", outcome: "y", covariate: "pre" },
       control,
     });
-    return { r, labels: spy.mock.calls.map((c) => c[0].label).filter((l) => l.startsWith("ab_")) };
+    return {
+      r,
+      labels: spy.mock.calls
+        .map((c) => c[0].label)
+        .filter((l) => l.startsWith("ab_") && l !== "ab_database_file"),
+    };
   } finally {
     spy.mockRestore();
   }

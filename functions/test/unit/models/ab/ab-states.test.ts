@@ -151,7 +151,12 @@ describe("ab, keyed arm pass from aggregate states", () => {
           source: { kind: "table", table: "clean", variant: "variant", outcome: "y", covariate: "pre" },
           control: "control",
         });
-        return { r, labels: spy.mock.calls.map((c) => c[0].label).filter((l) => l.startsWith("ab_")) };
+        return {
+          r,
+          labels: spy.mock.calls
+            .map((c) => c[0].label)
+            .filter((l) => l.startsWith("ab_") && l !== "ab_database_file"),
+        };
       } finally {
         spy.mockRestore();
       }
