@@ -82,8 +82,17 @@ function columns(p: TableDidParams, d: Dialect): Columns {
 }
 
 /**
- * Counts, types, one outcome value (the shift) and DuckDB's column statistics of treated and post:
- * all metadata or one row, well under a millisecond.
+ * A table with more than this many rows per distinct unit (DuckDB's approximate count, from its
+ * column statistics) has several rows in some (unit, period) cell: the one pass would only find that
+ * at its end, so the general path runs straight away. A clean 2×2 panel has at most 2 rows per
+ * unit; the margin absorbs the estimate's error (seen up to 2.3× low). Data that slips through is
+ * still caught by the row check in decodeOnePass.
+ */
+export const MAX_ROWS_PER_UNIT_ESTIMATE = 8;
+
+/**
+ * Counts, types, one outcome value (the shift) and DuckDB's column statistics of unit, treated and
+ * post: all metadata or one row, about a millisecond.
  */
 export function onePassProbeQuery(p: TableDidParams, d: Dialect): SqlQuery {
   const c = columns(p, d);
@@ -95,7 +104,7 @@ export function onePassProbeQuery(p: TableDidParams, d: Dialect): SqlQuery {
       `SELECT s.*, ty.* FROM (SELECT ${f("COUNT(*)")} AS n_raw, ${f(`COUNT(${c.y})`)} AS n_y, ` +
       `${f(`COUNT(${c.u})`)} AS n_u FROM ${c.table}) s, ` +
       `(SELECT typeof(${c.y}) AS y_type, typeof(${c.tr}) AS tr_type, typeof(${c.post}) AS post_type, ` +
-      `${f(c.y)} AS y0, stats(${c.tr}) AS tr_stats, stats(${c.post}) AS post_stats ` +
+      `${f(c.y)} AS y0, stats(${c.tr}) AS tr_stats, stats(${c.post}) AS post_stats, stats(${c.u}) AS u_stats ` +
       `FROM ${c.table} WHERE ${c.y} IS NOT NULL LIMIT 1) ty`,
   };
 }
@@ -126,11 +135,17 @@ export function statsBounds(text: unknown): [number, number] | null {
   return Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : null;
 }
 
+/** The "Approx Unique" count in a DuckDB `stats()` string, or null when the text has none. */
+export function statsApproxUnique(text: unknown): number | null {
+  const m = typeof text === "string" ? /\[Approx Unique: (\d+)\]/.exec(text) : null;
+  return m ? Number(m[1]) : null;
+}
+
 const within01 = (lo: unknown, hi: unknown) => num(lo) >= 0 && num(hi) <= 1;
 
 /**
  * Whether the probe allows the one pass: no NULL outcome or unit, a numeric finite outcome,
- * treated and post of an integer or boolean type. Their ranges are checked separately
+ * treated and post of an integer or boolean type, not many rows per unit (by the statistics). Their ranges are checked separately
  * (rangesFromStats / onePassRangeQuery). NULL treated or post values need no count: such a row
  * adds no cell bit, so the row check in decodeOnePass fails.
  */
@@ -144,7 +159,8 @@ export function probeAllows(probe: Row | undefined): probe is Row {
     ZERO_ONE_TYPE.test(String(probe.tr_type)) &&
     ZERO_ONE_TYPE.test(String(probe.post_type)) &&
     NUMERIC_TYPE.test(String(probe.y_type)) &&
-    Number.isFinite(num(probe.y0))
+    Number.isFinite(num(probe.y0)) &&
+    !(n > MAX_ROWS_PER_UNIT_ESTIMATE * (statsApproxUnique(probe.u_stats) ?? Infinity))
   );
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDidOnWarehouse } from "../../../../src/models/did";
-import { statsBounds } from "../../../../src/models/did/one-pass-two-by-two";
+import { statsApproxUnique, statsBounds } from "../../../../src/models/did/one-pass-two-by-two";
 import type { ModelOutput } from "../../../../src/models/model";
 import { expectClose, labelledWarehouse, memoryWarehouse, type TestWarehouse } from "./helpers";
 
@@ -51,6 +51,8 @@ beforeAll(async () => {
        5 + (hash(i) % 100) / 10.0 + 1.2 * CAST(i % 3 = 0 AND d >= 5 AS INTEGER) + (hash(i * 31 + d) % 1000) / 250.0 AS y
      FROM range(300) r(i), range(10) q(d)`,
   );
+  // Two rows per cell (each period twice): few enough rows per unit that only the one pass finds them.
+  await table("two_rows", `SELECT b.* FROM (${base}) b, range(2) d(k)`);
   // Treatment switching on within a unit (treated = D_it): units mix treatment groups.
   await table("mixed", `SELECT unit, post, treated * post AS treated, y FROM (${base}) b`);
   await table(
@@ -176,7 +178,14 @@ describe("one-pass 2x2: takes the one scan and matches the general path", () => 
 });
 
 describe("one-pass 2x2: hands over to the general path", () => {
-  it.each(["multi_row", "mixed", "null_treated", "constant", "cell_constant", "outlier_first"])(
+  it("many rows per unit (by DuckDB's statistics): the probe sends it to the general path", async () => {
+    const r = await compare("multi_row");
+    expect(r.fast[0]).toBe("did_2x2_probe");
+    expect(r.fast).not.toContain("did_2x2_one_pass");
+    expect(r.fast).toContain("did_describe");
+  });
+
+  it.each(["two_rows", "mixed", "null_treated", "constant", "cell_constant", "outlier_first"])(
     "%s: the one scan runs, finds the case, and the general path decides",
     async (name) => {
       const r = await compare(name);
@@ -204,6 +213,14 @@ describe("one-pass 2x2: hands over to the general path", () => {
       const r = await fit("balanced", extra);
       expect(r.labels).not.toContain("did_2x2_probe");
     }
+  });
+});
+
+describe("statsApproxUnique", () => {
+  it("reads the approximate distinct count, or nothing", () => {
+    expect(statsApproxUnique("[Min: 0, Max: 9][Has Null: false][Approx Unique: 438962]")).toBe(438962);
+    expect(statsApproxUnique("[Min: 0, Max: 9]")).toBeNull();
+    expect(statsApproxUnique(undefined)).toBeNull();
   });
 });
 
