@@ -61,7 +61,7 @@ beforeAll(async () => {
   );
   await table(
     "null_treated",
-    `SELECT unit, post, CASE WHEN unit = 8 THEN NULL ELSE treated END AS treated, y FROM (${base}) b`,
+    `SELECT unit, post, CASE WHEN unit = 8 AND post = 1 THEN NULL ELSE treated END AS treated, y FROM (${base}) b`,
   );
   await table(
     "null_unit",
