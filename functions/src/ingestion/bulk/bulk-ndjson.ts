@@ -5,19 +5,21 @@
  * natively and accepts the rows it can prove the JavaScript path would accept, building the same
  * rows (ndjson-sql.ts); the few distinct event names and traffic sources are mapped with the
  * JavaScript rule functions (derived-maps.ts); the accepted rows go into standard_events in one
- * INSERT per slice (in file order when ids repeat), deduplicated by its primary key. Every other row — invalid, unusual, or
+ * INSERT per slice (in file order when ids repeat), deduplicated by its key index (built once after the
+ * rows when the table was empty, see insertBuildingKey). Every other row — invalid, unusual, or
  * needing a content-hash id — goes through the regular JavaScript path (ingestRowStream) with its
  * original index and line, so it is accepted or rejected exactly as it would have been. Slices
  * DuckDB cannot read line for line as the streaming parser does go through that path whole.
  *
  * Differences from the streaming path, by design: a repeated event_id inside the file counts as a
- * duplicate (the primary key drops it), never as an in-batch rejection; and a key repeated inside a
+ * duplicate (the key index drops it), never as an in-batch rejection; and a key repeated inside a
  * nested properties object is stored as DuckDB parsed it (RFC 8259 leaves duplicate names undefined).
  */
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { createReadStream } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { duckdbKeyIndex, duckdbKeyIndexName } from "../../warehouse/schema/duckdb-ddl";
 import { tableSchema } from "../../warehouse/schema/table-schemas";
 import type { Warehouse } from "../../warehouse/warehouse";
 import { DirectWarehousePublisher } from "../event-writer";
@@ -53,6 +55,7 @@ import {
   STAGE_COUNTS_SQL,
   deferredRowsSql,
   insertSql,
+  targetStateSql,
   stageSql,
 } from "./ndjson-sql";
 import type { BulkLoadCapable, BulkSqlSession } from "./ports";
@@ -156,8 +159,14 @@ export async function bulkIngestNdjsonFile(
   };
 
   const dir = await mkdtemp(join(tmpdir(), "cfap-bulk-"));
-  const target = `main.${tableSchema("standard_events").name}`;
-  const columns = tableSchema("standard_events").fields.map((f) => f.name);
+  const events = tableSchema("standard_events");
+  const target = `main.${events.name}`;
+  const columns = events.fields.map((f) => f.name);
+  const key = {
+    indexName: duckdbKeyIndexName(events),
+    createIndex: duckdbKeyIndex(events, target),
+    stateSql: targetStateSql(target, events.name, duckdbKeyIndexName(events)),
+  };
   const window = options.base.window;
   const receivedAtMs = options.base.receivedAt.getTime();
   try {
@@ -180,10 +189,12 @@ export async function bulkIngestNdjsonFile(
               maxMs: receivedAtMs + window.maxFutureSkewMs,
               target,
               columns,
+              key,
               insert: { workspaceId: options.base.workspaceId, receivedAtMs, ingestPath: options.base.path },
             }),
           );
-        } catch {
+        } catch (err) {
+          if (err instanceof KeyIndexError) throw err;
           // DuckDB refused the slice (e.g. invalid UTF-8): nothing of it was written; the row path
           // reads it and words each problem.
           native = null;
@@ -234,6 +245,8 @@ export async function bulkIngestNdjsonFile(
 }
 
 interface LoadParams {
+  /** The target's key index: its name, its DDL and the query telling whether the target is empty with it. */
+  key: { indexName: string; createIndex: string; stateSql: string };
   maxLineBytes: number;
   workspaceId: string;
   minMs: number;
@@ -268,17 +281,70 @@ async function loadSlice(s0: BulkSqlSession, slice: NdjsonSlice, p: LoadParams):
   }
 
   const [counts] = await s.all<{ rows: number; ok: number; repeats: number }>(STAGE_COUNTS_SQL);
-  await s.run("BEGIN TRANSACTION");
-  const [inserted] = await s.all<{ Count: number }>(
-    insertSql(p.target, p.columns, p.insert, Number(counts.repeats) > 0),
-  );
-  await s.run("COMMIT");
+  const repeats = Number(counts.repeats) > 0;
+  let inserted: { Count: number } | undefined;
+  if (!repeats && Number(counts.ok) > 0 && (await emptyWithKeyIndex(s, p.key))) {
+    inserted = await insertBuildingKey(s, p, counts);
+  } else {
+    await s.run("BEGIN TRANSACTION");
+    [inserted] = await s.all<{ Count: number }>(insertSql(p.target, p.columns, p.insert, repeats));
+    await s.run("COMMIT");
+  }
   return {
     rows: Number(counts.rows),
     nativeOk: Number(counts.ok),
     inserted: Number(inserted?.Count ?? 0),
     deferred,
   };
+}
+
+/**
+ * A load into an empty table builds its key index once, after the rows are in: DuckDB builds an ART
+ * in bulk in about a third of the time it takes to maintain one row by row (1M events: 0.55 s to
+ * build, 1.4 s to insert without it, 2.9 s to insert with it; bench/ingest.ts). It is safe because
+ * nothing can collide: the table is empty, the slice repeats no id, and the write lock keeps every
+ * other writer out meanwhile. The INSERT is one statement, all rows or none; the index comes back
+ * whatever happens. Should the process stop in between, the warehouse creates the index again when it
+ * next opens (DuckDbWarehouse.ensureSchema), over rows that hold no duplicate.
+ */
+async function insertBuildingKey(
+  s: BulkSqlSession,
+  p: LoadParams,
+  counts: { ok: number },
+): Promise<{ Count: number }> {
+  await s.run(`DROP INDEX "${p.key.indexName}"`);
+  let inserted: { Count: number } | undefined;
+  let failure: unknown = null;
+  try {
+    [inserted] = await s.all<{ Count: number }>(insertSql(p.target, p.columns, p.insert, false, false));
+  } catch (err) {
+    failure = err; // all rows or none: the table is still empty
+  }
+  try {
+    await s.run(p.key.createIndex);
+  } catch (err) {
+    throw new KeyIndexError(err);
+  }
+  if (failure !== null) throw failure;
+  return inserted ?? { Count: Number(counts.ok) };
+}
+
+/**
+ * The key index could not be built again after a load: never expected (nothing can collide), and not
+ * a slice the row path may retry — its writes need the index. The load stops with this error.
+ */
+export class KeyIndexError extends Error {
+  constructor(cause: unknown) {
+    super(
+      `the events table's key index could not be rebuilt: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+    this.name = "KeyIndexError";
+  }
+}
+
+async function emptyWithKeyIndex(s: BulkSqlSession, key: LoadParams["key"]): Promise<boolean> {
+  const [state] = await s.all<{ rows: number; key_index: number }>(key.stateSql);
+  return Number(state.rows) === 0 && Number(state.key_index) === 1;
 }
 
 interface DeferredRow {

@@ -252,12 +252,17 @@ export interface InsertParams {
   ingestPath: string;
 }
 
-/** Accepted rows into standard_events in file order; the primary key drops duplicates. */
+/**
+ * Accepted rows into standard_events in file order; the key index drops duplicates (ON CONFLICT).
+ * `onConflict` false: the caller has proved there can be none (an empty table without the index,
+ * no repeated id in the slice — see bulk-ndjson.ts), and DuckDB refuses ON CONFLICT without an index.
+ */
 export function insertSql(
   target: string,
   columns: readonly string[],
   p: InsertParams,
   inFileOrder: boolean,
+  onConflict = true,
 ): string {
   const expr: Record<string, string> = {
     workspace_id: literal(p.workspaceId),
@@ -277,8 +282,13 @@ SELECT ${select}
 FROM bulk_stage s
 JOIN bulk_names n ON n.raw = s.name_raw
 JOIN bulk_traffic t ON ${TRAFFIC_JOIN}
-WHERE s.ok${inFileOrder ? "\nORDER BY s.rowid" : ""}
-ON CONFLICT DO NOTHING`;
+WHERE s.ok${inFileOrder ? "\nORDER BY s.rowid" : ""}${onConflict ? "\nON CONFLICT DO NOTHING" : ""}`;
+}
+
+/** Rows in the target and whether its key index exists (a file from before the index has a PRIMARY KEY). */
+export function targetStateSql(target: string, tableName: string, indexName: string): string {
+  return `SELECT (SELECT count(*) FROM ${target}) AS rows,
+  (SELECT count(*) FROM duckdb_indexes() WHERE table_name = ${literal(tableName)} AND index_name = ${literal(indexName)}) AS key_index`;
 }
 
 /**

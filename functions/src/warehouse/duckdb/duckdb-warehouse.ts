@@ -10,7 +10,7 @@ import {
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { duckdbDialect } from "../sql/dialect";
-import { duckdbCreateTable, duckdbType } from "../schema/duckdb-ddl";
+import { duckdbCreateTable, duckdbKeyIndex, duckdbType } from "../schema/duckdb-ddl";
 import { loadTableSchemas, tableSchema, type TableSchema } from "../schema/table-schemas";
 import {
   WarehouseError,
@@ -77,7 +77,16 @@ export class DuckDbWarehouse implements Warehouse {
     if (this.schemaReady) return;
     await this.writeLock.run(async () => {
       for (const schema of loadTableSchemas().values()) {
-        await this.writer.run(duckdbCreateTable(schema, this.dialect.table(schema.name)));
+        const ref = this.dialect.table(schema.name);
+        await this.writer.run(duckdbCreateTable(schema, ref));
+        // Files written before the key became an index hold it as a PRIMARY KEY: leave those be.
+        // Otherwise (re)create the index — also after a bulk load that stopped between dropping and
+        // building it again (bulk-ndjson.ts), whose rows are free of duplicates by construction.
+        const pk = await this.writer.runAndReadAll(
+          `SELECT count(*) AS n FROM duckdb_constraints() WHERE table_name = $t AND constraint_type = 'PRIMARY KEY'`,
+          { t: schema.name },
+        );
+        if (Number(pk.getRows()[0][0]) === 0) await this.writer.run(duckdbKeyIndex(schema, ref));
       }
     });
     this.schemaReady = true;
@@ -178,7 +187,7 @@ export class DuckDbWarehouse implements Warehouse {
 
   /**
    * Appends rows into a per-table temporary staging table, then moves them with one
-   * INSERT … SELECT inside a transaction: all rows or none, and the PRIMARY KEY deduplicates.
+   * INSERT … SELECT inside a transaction: all rows or none, and the key index deduplicates.
    */
   private async writeStaged(schema: TableSchema, rows: Row[], conflictClause: string): Promise<number> {
     const stage = `stage_${schema.name}`;

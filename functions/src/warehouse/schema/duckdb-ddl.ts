@@ -3,7 +3,10 @@ import type { FieldSchema, TableSchema } from "./table-schemas";
 /**
  * DuckDB DDL derived from the BigQuery schema files. TIMESTAMP maps to DuckDB's TIMESTAMP holding UTC
  * (the adapter never uses session time zones); RECORD maps to STRUCT, REPEATED to a list; the table's
- * natural key becomes the PRIMARY KEY, which is how DuckDB enforces deduplication.
+ * natural key becomes a UNIQUE index `<table>_key` (its columns NOT NULL), which is how DuckDB enforces
+ * deduplication. An index rather than a PRIMARY KEY because an index can be dropped and built again
+ * in bulk: the bulk loader does that for a load into an empty events table (bulk-ndjson.ts), where
+ * building the index once costs a fraction of maintaining it row by row.
  */
 const SCALAR: Record<string, string> = {
   STRING: "VARCHAR",
@@ -34,9 +37,22 @@ export function duckdbType(field: FieldSchema): string {
 
 export function duckdbCreateTable(schema: TableSchema, tableRef: string): string {
   const cols = schema.fields.map((f) => {
-    const notNull = f.mode === "REQUIRED" ? " NOT NULL" : "";
+    const notNull = f.mode === "REQUIRED" || schema.key.includes(f.name) ? " NOT NULL" : "";
     return `  "${f.name}" ${duckdbType(f)}${notNull}`;
   });
-  cols.push(`  PRIMARY KEY (${schema.key.map((k) => `"${k}"`).join(", ")})`);
   return `CREATE TABLE IF NOT EXISTS ${tableRef} (\n${cols.join(",\n")}\n)`;
+}
+
+/** The name of the unique index that holds a table's natural key. */
+export function duckdbKeyIndexName(schema: TableSchema): string {
+  return `${schema.name}_key`;
+}
+
+/** The unique index on the table's natural key (see the file comment). */
+export function duckdbKeyIndex(
+  schema: TableSchema,
+  tableRef: string,
+  indexName = duckdbKeyIndexName(schema),
+): string {
+  return `CREATE UNIQUE INDEX IF NOT EXISTS "${indexName}" ON ${tableRef} (${schema.key.map((k) => `"${k}"`).join(", ")})`;
 }

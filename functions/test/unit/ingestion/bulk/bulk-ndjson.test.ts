@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync, createReadStream } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { bulkIngestNdjsonFile, isBulkNdjsonFile } from "../../../../src/ingestion/bulk/bulk-ndjson";
 import { DirectWarehousePublisher } from "../../../../src/ingestion/event-writer";
 import { readRows } from "../../../../src/ingestion/files";
@@ -188,6 +188,78 @@ describe("bulkIngestNdjsonFile against the streaming path", () => {
       await expect(bulkIngestNdjsonFile(wh, file("blank.ndjson", "\n  \n"), { base })).rejects.toThrow(
         /contains no data rows/,
       );
+    } finally {
+      await wh.close();
+    }
+  });
+});
+
+describe("bulkIngestNdjsonFile and the key index", () => {
+  /** The warehouse with every SQL statement of its bulk sessions recorded. */
+  function recording(wh: DuckDbWarehouse): string[] {
+    const sqls: string[] = [];
+    const open = wh.withBulkSession.bind(wh);
+    vi.spyOn(wh, "withBulkSession").mockImplementation((fn) =>
+      open((s) =>
+        fn({
+          ...s,
+          run: (sql, params) => (sqls.push(sql), s.run(sql, params)),
+          all: (sql, params) => (sqls.push(sql), s.all(sql, params)),
+        }),
+      ),
+    );
+    return sqls;
+  }
+  const ordinary = (from: number, n: number) =>
+    Array.from({ length: n }, (_, i) =>
+      JSON.stringify({
+        event_id: `k-${from + i}`,
+        event_name: "page_view",
+        timestamp: "2026-06-01T11:00:00.000Z",
+        user_id: `u${i % 7}`,
+      }),
+    ).join("\n") + "\n";
+
+  it("builds the key once after a load into an empty table, then keeps it up to date", async () => {
+    const wh = await openDuckDbWarehouse({ path: ":memory:" });
+    const sqls = recording(wh);
+    try {
+      const first = await bulkIngestNdjsonFile(wh, file("k1.ndjson", ordinary(0, 300)), {
+        base,
+        maxLineBytes: MAX_LINE,
+      });
+      expect(sqls.some((q) => q.startsWith("DROP INDEX"))).toBe(true);
+      sqls.length = 0;
+      // Overlapping ids: the rebuilt index deduplicates, and the table is no longer empty.
+      const second = await bulkIngestNdjsonFile(wh, file("k2.ndjson", ordinary(200, 300)), {
+        base,
+        maxLineBytes: MAX_LINE,
+      });
+      expect(sqls.some((q) => q.startsWith("DROP INDEX"))).toBe(false);
+      expect([first.inserted, second.inserted, second.duplicates]).toEqual([300, 200, 100]);
+      const { rows } = await wh.query({
+        label: "t",
+        sql: "SELECT count(*) AS n, count(DISTINCT event_id) AS ids, (SELECT count(*) FROM duckdb_indexes() WHERE index_name = 'standard_events_key') AS idx FROM main.standard_events",
+      });
+      expect(rows[0]).toEqual({ n: 500, ids: 500, idx: 1 });
+    } finally {
+      await wh.close();
+    }
+  });
+
+  it("keeps the index when the slice repeats an id (the first occurrence wins through ON CONFLICT)", async () => {
+    const wh = await openDuckDbWarehouse({ path: ":memory:" });
+    const sqls = recording(wh);
+    try {
+      const text = ordinary(0, 50) + ordinary(10, 1).replace('"u0"', '"later"');
+      const out = await bulkIngestNdjsonFile(wh, file("k3.ndjson", text), { base, maxLineBytes: MAX_LINE });
+      expect(sqls.some((q) => q.startsWith("DROP INDEX"))).toBe(false);
+      expect([out.inserted, out.duplicates]).toEqual([50, 1]);
+      const { rows } = await wh.query({
+        label: "t",
+        sql: "SELECT user_id FROM main.standard_events WHERE event_id = 'k-10'",
+      });
+      expect(rows).toEqual([{ user_id: "u3" }]);
     } finally {
       await wh.close();
     }
