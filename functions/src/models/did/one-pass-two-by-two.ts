@@ -4,21 +4,22 @@
  *
  *   per unit g: S_g = Σ (y − c), Sq_g = Σ post·(y − c), m_g = BIT_OR(1 << (2·treated + post))
  *
- * where c is a shift against cancellation and m_g is the set of (treated, post)
- * cells the unit has rows in. When every unit has at most one row per cell and all its cells share
- * one treatment value (checked: Σ_g popcount(m_g) = N and no mask mixes treated and control cells),
- * a unit's pre-period residual sum is P_g = (S_g − Sq_g) − n_p,g·μ'_{t,0} with n_p,g ∈ {0, 1} read
- * from the mask (μ' the shifted cell mean), and likewise Q_g. Grouping the units by mask, the cell
- * counts and sums (the describe pass) and Σ P², Σ P·Q, Σ Q² per treatment group (the CR1 meat of
- * two-by-two.ts) are closed-form in the per-mask sums Σ a, Σ b, Σ a², Σ a·b, Σ b² (a = S − Sq, b = Sq).
+ * where c is a shift against cancellation (the first observed outcome) and m_g the set of
+ * (treated, post) cells the unit has rows in. When every unit has at most one row per cell and all
+ * its cells share one treatment value (checked: Σ_g popcount(m_g) = N, and no mask mixes treated and
+ * control cells), a unit's pre-period residual sum is P_g = (S_g − Sq_g) − n_p,g·μ'_{t,0}, with
+ * n_p,g ∈ {0, 1} read from the mask and μ' the shifted cell mean; likewise Q_g. Grouping the units by
+ * mask, the cell counts and sums (what the describe pass gives) and Σ P², Σ P·Q, Σ Q² per treatment
+ * group (the CR1 meat of two-by-two.ts) are closed-form in the per-mask sums Σ a, Σ b, Σ a², Σ a·b,
+ * Σ b² (a = S − Sq, b = Sq).
  *
- * Preconditions, from a probe of metadata (counts, types, DuckDB's column statistics; a scan of the
- * two 0/1 columns only when their statistics do not settle the range): no NULL outcome or unit;
- * treated and post of an integer or boolean type with values in [0, 1], so exactly 0 or 1 without
- * looking at rows (a NULL one fails the row check below). Anything else — a unit mixing treatment groups or with two rows in a cell, an outcome
- * that does not vary within cells, an expansion that would cancel more than MAX_CANCELLATION —
- * returns null and the model runs its general two-pass path, which also words every failure. The
- * shift c is the first observed outcome. Only DuckDB: the probe uses `typeof`.
+ * A probe of metadata comes first (counts, types, DuckDB's column statistics; a scan of the two 0/1
+ * columns only when their statistics do not settle the range). It asks for no NULL outcome or unit,
+ * treated and post of an integer or boolean type within [0, 1] (so exactly 0 or 1; a NULL one fails
+ * the row check), and not many rows per unit. Anything else — a unit mixing treatment groups or with
+ * two rows in a cell, an outcome that does not vary within cells, an expansion that would cancel more
+ * than MAX_CANCELLATION — returns null, and the model runs its general two-pass path, which also words
+ * every failure. Only DuckDB: the probe uses `typeof` and `stats`.
  * Measured with `npm run bench -- did` (bench/did.ts); tests in one-pass-two-by-two.test.ts.
  */
 import type { Row, SqlQuery } from "../../warehouse/warehouse";
