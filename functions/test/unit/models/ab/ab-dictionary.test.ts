@@ -7,10 +7,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ResultEnvelope } from "../../../../src/contracts/result";
 import { openDuckDbWarehouse, type DuckDbWarehouse } from "../../../../src/warehouse/duckdb";
-import { close, runAb } from "./helpers";
+import { close, runAbWithLabels } from "./helpers";
 
 const N = 20_000;
 let dir: string;
@@ -43,18 +43,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(
-  wh: DuckDbWarehouse,
-  params: Record<string, unknown>,
-): Promise<{ r: ResultEnvelope; labels: string[] }> {
-  const spy = vi.spyOn(wh, "query");
-  try {
-    const r = await runAb(wh, params);
-    return { r, labels: spy.mock.calls.map((c) => c[0].label).filter((l) => l.startsWith("ab_")) };
-  } finally {
-    spy.mockRestore();
-  }
-}
+const run = (wh: DuckDbWarehouse, params: Record<string, unknown>) => runAbWithLabels(wh, params);
 
 function expectSame(a: ResultEnvelope, b: ResultEnvelope): void {
   expect(a.estimates.map((e) => e.term)).toEqual(b.estimates.map((e) => e.term));

@@ -4,11 +4,11 @@
  * result as the string-keyed GROUP BY whatever the guess: an arm first seen after the probed rows,
  * more arms than the key handles, rows without an arm, a non-string arm column.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ResultEnvelope } from "../../../../src/contracts/result";
 import { ARM_PROBE_ROWS, MAX_KEYED_ARMS } from "../../../../src/models/ab/sql";
 import { openDuckDbWarehouse, type DuckDbWarehouse } from "../../../../src/warehouse/duckdb";
-import { close, expectFinite, runAb } from "./helpers";
+import { close, expectFinite, runAbWithLabels } from "./helpers";
 
 let wh: DuckDbWarehouse;
 const N = 3 * ARM_PROBE_ROWS;
@@ -38,23 +38,13 @@ beforeAll(async () => {
 });
 afterAll(async () => wh.close());
 
-async function run(table: string, control = "control"): Promise<{ r: ResultEnvelope; labels: string[] }> {
-  const spy = vi.spyOn(wh, "query");
-  try {
-    const r = await runAb(wh, {
-      source: { kind: "table", table, variant: "variant", outcome: "y", covariate: "pre" },
-      control,
-    });
-    return {
-      r,
-      labels: spy.mock.calls
-        .map((c) => c[0].label)
-        .filter((l) => l.startsWith("ab_") && l !== "ab_database_file"),
-    };
-  } finally {
-    spy.mockRestore();
-  }
-}
+/** The in-memory database check runs first everywhere; the dictionary pass has its own tests. */
+const run = (table: string, control = "control") =>
+  runAbWithLabels(
+    wh,
+    { source: { kind: "table", table, variant: "variant", outcome: "y", covariate: "pre" }, control },
+    { skip: ["ab_database_file"] },
+  );
 
 /** The moments straight from a string-keyed GROUP BY, for comparison. */
 async function direct(table: string): Promise<Map<string, { units: number; n: number; mean: number }>> {

@@ -3,7 +3,7 @@
  * pass's sums, whatever the NULLs (arm, metric, covariate) and the metric type; a state layout the
  * calibration group does not recognise, or a DuckDB that cannot export states, falls back to sums.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ResultEnvelope } from "../../../../src/contracts/result";
 import { armMomentsKeyedQuery, unitsSql, type MomentShape } from "../../../../src/models/ab/sql";
 import { abParamsSchema } from "../../../../src/models/ab/params";
@@ -19,7 +19,7 @@ import type { QueryResult, Row, SqlQuery } from "../../../../src/warehouse/wareh
 import { openDuckDbWarehouse, type DuckDbWarehouse } from "../../../../src/warehouse/duckdb";
 import { bigqueryDialect } from "../../../../src/warehouse/sql/dialect";
 import { runAb as runAbModel } from "../../../../src/models/ab/analyze";
-import { close, expectFinite, runAb } from "./helpers";
+import { close, expectFinite, runAb, runAbWithLabels } from "./helpers";
 
 let wh: DuckDbWarehouse;
 const N = 20_000;
@@ -140,27 +140,15 @@ describe("ab, keyed arm pass from aggregate states", () => {
   });
 
   it("falls back to the plain pass when the states query fails, with the same result", async () => {
-    const run = async (failStates: boolean): Promise<{ r: ResultEnvelope; labels: string[] }> => {
-      const original = wh.query.bind(wh);
-      const spy = vi.spyOn(wh, "query").mockImplementation((q) => {
-        if (failStates && q.sql.includes("EXPORT_STATE")) return Promise.reject(new Error("no states"));
-        return original(q);
-      });
-      try {
-        const r = await runAb(wh, {
+    const run = (failStates: boolean) =>
+      runAbWithLabels(
+        wh,
+        {
           source: { kind: "table", table: "clean", variant: "variant", outcome: "y", covariate: "pre" },
           control: "control",
-        });
-        return {
-          r,
-          labels: spy.mock.calls
-            .map((c) => c[0].label)
-            .filter((l) => l.startsWith("ab_") && l !== "ab_database_file"),
-        };
-      } finally {
-        spy.mockRestore();
-      }
-    };
+        },
+        { skip: ["ab_database_file"], fail: (q) => failStates && q.sql.includes("EXPORT_STATE") },
+      );
     const fast = await run(false);
     const slow = await run(true);
     expect(fast.labels).toEqual(["ab_arm_probe", "ab_arm_moments"]);

@@ -1,13 +1,14 @@
 /** Shared helpers of the ab tests: fixtures, reference numbers, the model run through the local runner. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { expect } from "vitest";
+import { expect, vi } from "vitest";
 import type { ResultEnvelope } from "../../../../src/contracts/result";
 import { abModel } from "../../../../src/models/ab";
 import { loadCsvTable } from "../../../../src/models/did/csv";
 import { createRegistry } from "../../../../src/models/registry";
 import { runModelLocally } from "../../../../src/runs/local-runner";
 import { openDuckDbWarehouse, type DuckDbWarehouse } from "../../../../src/warehouse/duckdb";
+import type { SqlQuery } from "../../../../src/warehouse/warehouse";
 
 export const AB_FIXTURES = join(__dirname, "../../../fixtures/ab");
 
@@ -29,6 +30,30 @@ export const registry = createRegistry([abModel]);
 
 export function runAb(wh: DuckDbWarehouse, params: Record<string, unknown>): Promise<ResultEnvelope> {
   return runModelLocally(wh, "ws_test", "ab", params, { registry });
+}
+
+/**
+ * The model run with the labels of its `ab_*` queries in order (which passes ran), leaving out the
+ * labels in `skip`; queries `fail` picks are refused, as a warehouse that cannot run them would.
+ */
+export async function runAbWithLabels(
+  wh: DuckDbWarehouse,
+  params: Record<string, unknown>,
+  opts: { skip?: string[]; fail?: (q: SqlQuery) => boolean } = {},
+): Promise<{ r: ResultEnvelope; labels: string[] }> {
+  const original = wh.query.bind(wh);
+  const spy = vi
+    .spyOn(wh, "query")
+    .mockImplementation((q) =>
+      opts.fail?.(q) ? Promise.reject(new Error("refused by the test")) : original(q),
+    );
+  try {
+    const r = await runAb(wh, params);
+    const labels = spy.mock.calls.map((c) => c[0].label);
+    return { r, labels: labels.filter((l) => l.startsWith("ab_") && !(opts.skip ?? []).includes(l)) };
+  } finally {
+    spy.mockRestore();
+  }
 }
 
 /** |actual − expected| ≤ rel · max(|expected|, 1e-300). */

@@ -85,19 +85,13 @@ async function fit(table: string, cluster?: string) {
 }
 
 describe("2x2 CR1 from two score sums per cluster", () => {
-  it("unbalanced panel: matches a direct OLS", async () => {
-    const r = await fit("unbal_2x2");
-    const ref = await directCr1("unbal_2x2", "unit");
-    expect(r.labels).toEqual(["did_describe", "did_cell_scores"]);
-    expectClose(r.att?.estimate, ref.att, 1e-9, "att");
-    expectClose(r.att?.std_error, ref.se, 1e-9, "se");
-    expect(r.out.diagnostics.n_clusters).toBe(ref.g);
-  });
-
-  it("a clean two-period panel, in the one-pass 2x2: matches a direct OLS", async () => {
-    const r = await fit("two_period");
-    const ref = await directCr1("two_period", "unit");
-    expect(r.labels).toEqual(["did_2x2_probe", "did_2x2_one_pass"]);
+  it.each([
+    ["unbalanced panel", "unbal_2x2", ["did_describe", "did_cell_scores"]],
+    ["a clean two-period panel, in the one-pass 2x2", "two_period", ["did_2x2_probe", "did_2x2_one_pass"]],
+  ])("%s: matches a direct OLS", async (_, table, passes) => {
+    const r = await fit(table);
+    const ref = await directCr1(table, "unit");
+    expect(r.labels).toEqual(passes);
     expectClose(r.att?.estimate, ref.att, 1e-9, "att");
     expectClose(r.att?.std_error, ref.se, 1e-9, "se");
     expect(r.out.diagnostics.n_clusters).toBe(ref.g);
