@@ -108,12 +108,12 @@ async function keyedRows(
 }
 
 /**
- * Per-arm moment rows (`v` = the arm, NULL for rows without one). On DuckDB with a table source,
- * a dictionary-compressed arm column (a checkpointed warehouse table) is grouped by the arm's string
- * from aggregate states; otherwise the arms are guessed from the table's first rows and the one
- * pass over the table is keyed by a small integer (see armMomentsKeyedQuery); should the pass find
- * an arm the guess missed, the string-keyed query answers instead. Elsewhere (events sources build their units in the same
- * query; BigQuery bills a probe like a scan) the string-keyed query.
+ * Per-arm moment rows (`v` = the arm, NULL for rows without one). On DuckDB with a table source, a
+ * dictionary-compressed arm column (a checkpointed warehouse table) is grouped by the arm's string
+ * from aggregate states; otherwise the arms are guessed from the table's first rows and the one pass
+ * over the table is keyed by a small integer (see armMomentsKeyedQuery); should the pass find an arm
+ * the guess missed, the string-keyed query answers instead. Elsewhere (events sources build their
+ * units in the same query; BigQuery bills a probe like a scan) the string-keyed query.
  */
 async function armMoments(
   p: AbParams,
