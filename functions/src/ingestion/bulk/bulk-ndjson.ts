@@ -82,8 +82,9 @@ export interface BulkNdjsonOutcome extends StreamCounts {
 /**
  * 512 MiB: a file up to this size is staged and inserted whole, which is the fastest (one INSERT into
  * the keyed table costs about half as much per row as several). The staged slice bounds what is held
- * of the input; peak memory still grows with the table (1M events: about 1.1 GB whole, 0.6 GB in
- * 64 MiB slices, 0.4 GB for 200k), partly DuckDB's index, partly not pinned down (see the bench).
+ * of the input. Peak memory per slice is its staging table plus, into a table with rows, the INSERT's
+ * transaction-local rows and index; across slices only DuckDB's key index and block cache grow (the
+ * README's table: 10M events peak at 2.6 GiB in these slices, 1.2 GiB in 64 MiB ones).
  */
 export const DEFAULT_SLICE_BYTES = 512 * 1024 * 1024;
 
