@@ -87,7 +87,11 @@ async function fit(table: string, cluster?: string) {
 describe("2x2 CR1 from two score sums per cluster", () => {
   it.each([
     ["unbalanced panel", "unbal_2x2", ["did_describe", "did_cell_scores"]],
-    ["a clean two-period panel, in the one-pass 2x2", "two_period", ["did_2x2_probe", "did_2x2_one_pass"]],
+    [
+      "a clean two-period panel, in the paired one-pass 2x2",
+      "two_period",
+      ["did_2x2_probe", "did_2x2_pairs"],
+    ],
   ])("%s: matches a direct OLS", async (_, table, passes) => {
     const r = await fit(table);
     const ref = await directCr1(table, "unit");

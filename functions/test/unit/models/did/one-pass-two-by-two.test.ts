@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDidOnWarehouse } from "../../../../src/models/did";
-import { statsApproxUnique, statsBounds } from "../../../../src/models/did/one-pass-two-by-two";
 import type { ModelOutput } from "../../../../src/models/model";
 import { expectClose, labelledWarehouse, memoryWarehouse, type TestWarehouse } from "./helpers";
 
@@ -81,6 +80,24 @@ beforeAll(async () => {
        SELECT unit, post, treated, y FROM (${base}) b WHERE NOT (unit = 0 AND post = 1)) o`,
   );
   await table("controls_only", `SELECT unit, post, 0 AS treated, y FROM (${base}) b`);
+  // Traps for the join's proof (paired-two-by-two.ts). Unit 5's post row twice and unit 6 without
+  // its post row: as many pre as post rows and as many pairs as pre rows, but unit 6's pre row
+  // finds no partner.
+  await table(
+    "pairs_unmatched",
+    `SELECT * FROM (${base}) b WHERE NOT (unit = 6 AND post = 1)
+     UNION ALL SELECT * FROM (${base}) b WHERE unit = 5 AND post = 1`,
+  );
+  // Unit 5's post row twice and one more row of unit 7 with a NULL post: every row with a post value
+  // has a partner and 2·pairs = all rows; only counting the rows with a post value tells.
+  await table(
+    "pairs_null_post",
+    `SELECT * FROM (${base}) b
+     UNION ALL SELECT * FROM (${base}) b WHERE unit = 5 AND post = 1
+     UNION ALL SELECT unit, NULL AS post, treated, y FROM (${base}) b WHERE unit = 7 AND post = 0`,
+  );
+  // A repeated cross-section: a new unit for every row. DuckDB's distinct count shows it; no join.
+  await table("cross_section", `SELECT unit * 2 + post AS unit, post, treated, y FROM (${base}) b`);
 });
 afterAll(async () => wh.close());
 
@@ -112,7 +129,9 @@ async function fit(
   }
 }
 
-const ONE_PASS = ["did_2x2_probe", "did_2x2_one_pass"];
+const PROBE = "did_2x2_probe";
+const PAIRS = "did_2x2_pairs";
+const GROUPED = "did_2x2_one_pass";
 
 function expectSameOutput(a: ModelOutput, b: ModelOutput, rel = 1e-9): void {
   expect(a.n_obs).toBe(b.n_obs);
@@ -146,7 +165,8 @@ function expectSameOutput(a: ModelOutput, b: ModelOutput, rel = 1e-9): void {
 async function compare(name: string, rel = 1e-9): Promise<{ fast: string[]; general: string[] }> {
   const fast = await fit(name);
   const general = await fit(`${name}_general`);
-  expect(general.labels).not.toContain("did_2x2_one_pass");
+  expect(general.labels).not.toContain(GROUPED);
+  expect(general.labels).not.toContain(PAIRS);
   if ("error" in general) {
     expect("error" in fast ? fast.error : "no error").toBe(general.error);
   } else {
@@ -156,23 +176,32 @@ async function compare(name: string, rel = 1e-9): Promise<{ fast: string[]; gene
   return { fast: fast.labels, general: general.labels };
 }
 
-describe("one-pass 2x2: takes the one scan and matches the general path", () => {
+describe("one-pass 2x2: takes one scan and matches the general path", () => {
   it.each([
     ["balanced", 1e-9],
-    ["one_period", 1e-9],
     ["booleans", 1e-9],
     ["counts", 1e-9],
     ["decimals", 1e-9],
     // 1e9 offset: the general path's own sums carry ~1e-7 relative noise in the SE here.
     ["shifted", 1e-6],
-  ])("%s", async (name, rel) => {
+  ])("%s: the join of pre to post rows", async (name, rel) => {
     const r = await compare(name, rel);
-    expect(r.fast.filter((l) => l !== "did_2x2_ranges")).toEqual(ONE_PASS);
+    expect(r.fast.filter((l) => l !== "did_2x2_ranges")).toEqual([PROBE, PAIRS]);
+  });
+
+  it("units seen in one period only: the join finds them, the grouped pass takes them", async () => {
+    const r = await compare("one_period");
+    expect(r.fast).toEqual([PROBE, PAIRS, GROUPED]);
+  });
+
+  it("a repeated cross-section: the grouped pass straight away (DuckDB's distinct count)", async () => {
+    const r = await compare("cross_section");
+    expect(r.fast).toEqual([PROBE, GROUPED]);
   });
 
   it("an explicit cluster equal to the unit takes the one pass too", async () => {
     const r = await fit("balanced", {}, { cluster: "unit" });
-    expect(r.labels).toEqual(ONE_PASS);
+    expect(r.labels).toEqual([PROBE, PAIRS]);
     expect("out" in r && r.out.diagnostics.n_clusters).toBe(400);
   });
 });
@@ -180,16 +209,27 @@ describe("one-pass 2x2: takes the one scan and matches the general path", () => 
 describe("one-pass 2x2: hands over to the general path", () => {
   it("many rows per unit (by DuckDB's statistics): the probe sends it to the general path", async () => {
     const r = await compare("multi_row");
-    expect(r.fast[0]).toBe("did_2x2_probe");
-    expect(r.fast).not.toContain("did_2x2_one_pass");
+    expect(r.fast[0]).toBe(PROBE);
+    expect(r.fast).not.toContain(PAIRS);
+    expect(r.fast).not.toContain(GROUPED);
     expect(r.fast).toContain("did_describe");
   });
 
-  it.each(["two_rows", "mixed", "null_treated", "constant", "cell_constant", "outlier_first"])(
-    "%s: the one scan runs, finds the case, and the general path decides",
+  it.each(["two_rows", "mixed", "null_treated", "pairs_unmatched", "pairs_null_post"])(
+    "%s: the join and the grouped pass find the case, and the general path decides",
     async (name) => {
       const r = await compare(name);
-      expect(r.fast.slice(0, 2)).toEqual(ONE_PASS);
+      expect(r.fast.slice(0, 3)).toEqual([PROBE, PAIRS, GROUPED]);
+      expect(r.fast).toContain("did_describe");
+    },
+  );
+
+  it.each(["constant", "cell_constant", "outlier_first"])(
+    "%s: the join's sums fail the guards, and the general path decides",
+    async (name) => {
+      const r = await compare(name);
+      expect(r.fast.slice(0, 2)).toEqual([PROBE, PAIRS]);
+      expect(r.fast).not.toContain(GROUPED);
       expect(r.fast).toContain("did_describe");
     },
   );
@@ -198,41 +238,21 @@ describe("one-pass 2x2: hands over to the general path", () => {
     "%s: the probe alone sends it to the general path",
     async (name) => {
       const r = await compare(name);
-      expect(r.fast).not.toContain("did_2x2_one_pass");
+      expect(r.fast).not.toContain(PAIRS);
+      expect(r.fast).not.toContain(GROUPED);
       expect(r.fast).toContain("did_describe");
     },
   );
 
   it("controls only: the same failure as the general path", async () => {
     const r = await compare("controls_only");
-    expect(r.fast.slice(0, 2)).toEqual(ONE_PASS);
+    expect(r.fast.slice(0, 2)).toEqual([PROBE, PAIRS]);
   });
 
   it("other standard errors and designs never probe", async () => {
     for (const extra of [{ se: "hc1" }, { se: "classical" }]) {
       const r = await fit("balanced", extra);
-      expect(r.labels).not.toContain("did_2x2_probe");
+      expect(r.labels).not.toContain(PROBE);
     }
-  });
-});
-
-describe("statsApproxUnique", () => {
-  it("reads the approximate distinct count, or nothing", () => {
-    expect(statsApproxUnique("[Min: 0, Max: 9][Has Null: false][Approx Unique: 438962]")).toBe(438962);
-    expect(statsApproxUnique("[Min: 0, Max: 9]")).toBeNull();
-    expect(statsApproxUnique(undefined)).toBeNull();
-  });
-});
-
-describe("statsBounds", () => {
-  it("reads DuckDB's stats() text, booleans included, and nothing else", () => {
-    expect(statsBounds("[Min: 0, Max: 1][Has Null: false, Has No Null: true][Approx Unique: 2]")).toEqual([
-      0, 1,
-    ]);
-    expect(statsBounds("[Min: false, Max: true][Has Null: true, Has No Null: true]")).toEqual([0, 1]);
-    expect(statsBounds("[Min: -3, Max: 12]")).toEqual([-3, 12]);
-    expect(statsBounds("No Stats")).toBeNull();
-    expect(statsBounds("[Min: abc, Max: 1]")).toBeNull();
-    expect(statsBounds(null)).toBeNull();
   });
 });
