@@ -59,7 +59,8 @@ export async function loadPathsCsv(
   }
   const cols = await warehouse.query({
     label: "attribution_csv_columns",
-    sql: `SELECT column_name FROM information_schema.columns WHERE table_name = ${d.param("t")} ORDER BY ordinal_position`,
+    // pragma_table_info, not information_schema: ~1 ms against ~10 (DuckDB builds the whole view).
+    sql: `SELECT name AS column_name FROM pragma_table_info(${d.param("t")}) ORDER BY cid`,
     params: { t: opts.table },
   });
   const [c] = (
