@@ -20,7 +20,8 @@ export interface CsvModelRun {
   outcome?: string;
   /** Flag name → column the user named with it; each must exist in the file. */
   columns?: Record<string, string | undefined>;
-  registry?: ModelRegistry;
+  /** A registry of the one model the command runs (see models/registry.ts). */
+  registry: ModelRegistry;
 }
 
 /**

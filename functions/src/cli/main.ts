@@ -14,27 +14,30 @@ function lazy<T>(load: () => unknown): T {
  * Commands load lazily: `cfap analyze` should not pay for firebase-admin (which only `seed --emulators`
  * needs) — module loading was most of a small run's wall time.
  */
-const COMMANDS: Record<string, () => Promise<{ run: (argv: string[]) => Promise<number>; help: string }>> = {
+const COMMANDS: Record<
+  string,
+  () => Promise<{ run: (argv: string[]) => Promise<number>; help: () => string }>
+> = {
   ingest: async () => {
     const m = lazy<typeof import("./commands/ingest")>(() => require("./commands/ingest"));
-    return { run: m.ingestCommand, help: m.INGEST_HELP };
+    return { run: m.ingestCommand, help: () => m.INGEST_HELP };
   },
   events: async () => {
     const m = lazy<typeof import("./commands/events-summary")>(() => require("./commands/events-summary"));
-    return { run: m.eventsCommand, help: m.EVENTS_HELP };
+    return { run: m.eventsCommand, help: () => m.EVENTS_HELP };
   },
   seed: async () => {
     const m = lazy<typeof import("./commands/seed")>(() => require("./commands/seed"));
-    return { run: m.seedCommand, help: m.SEED_HELP };
+    return { run: m.seedCommand, help: () => m.SEED_HELP };
   },
   analyze: async () => {
     const m = lazy<typeof import("./commands/analyze")>(() => require("./commands/analyze"));
-    return { run: m.analyzeCommand, help: m.ANALYZE_HELP };
+    return { run: m.analyzeCommand, help: m.analyzeHelp };
   },
 };
 
 async function help(): Promise<string> {
-  const parts = await Promise.all(Object.values(COMMANDS).map(async (load) => (await load()).help));
+  const parts = await Promise.all(Object.values(COMMANDS).map(async (load) => (await load()).help()));
   return `cfap — the Causal Funnel Attribution Platform CLI\n\n${parts.join("\n\n")}`;
 }
 

@@ -1,6 +1,7 @@
 /**
- * The one place models register. The API (`GET /v1/models`, run validation), the worker and the CLI all
- * read this list; adding a model is adding it here.
+ * Model registries and what the warehouse records of a model. The product's list of models is in
+ * all-models.ts, apart from this file so that a process running one model (a CLI command) builds a
+ * registry of just that model without loading the others.
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -9,24 +10,7 @@ import { z } from "zod";
 import type { ModelInfo } from "../contracts/api";
 import { canonicalJson } from "../ingestion/canonical-json";
 import type { Warehouse } from "../warehouse/warehouse";
-import { abModel } from "./ab";
-import { attributionModel } from "./attribution";
-import { didModel } from "./did";
-import { funnelModel } from "./funnel";
-import { geoDesignModel } from "./geo-design";
-import { powerModel } from "./power";
-import { synthModel } from "./synth";
 import type { Model } from "./model";
-
-export const models: Model[] = [
-  didModel,
-  abModel,
-  powerModel,
-  attributionModel,
-  funnelModel,
-  synthModel,
-  geoDesignModel,
-] as unknown as Model[];
 
 export interface ModelRegistry {
   get(name: string): Model | undefined;
@@ -41,12 +25,6 @@ export function createRegistry(list: readonly Model[]): ModelRegistry {
     byName.set(m.name, m);
   }
   return { get: (name) => byName.get(name), list: () => [...byName.values()] };
-}
-
-let defaultRegistry: ModelRegistry | undefined;
-export function registry(): ModelRegistry {
-  defaultRegistry ??= createRegistry(models);
-  return defaultRegistry;
 }
 
 /** The params as JSON Schema (input side: fields with defaults are optional), for forms and the registry table. */
@@ -101,7 +79,7 @@ export function codeVersion(env: NodeJS.ProcessEnv = process.env): string {
 export async function registerModels(
   warehouse: Pick<Warehouse, "insert">,
   version: string,
-  list: readonly Model[] = models,
+  list: readonly Model[],
   now: Date = new Date(),
 ): Promise<{ inserted: number; duplicates: number }> {
   const rows = list.map((m) => {

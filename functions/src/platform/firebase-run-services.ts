@@ -1,4 +1,4 @@
-import { registry } from "../models/registry";
+import { registry } from "../models/all-models";
 import type { RunPorts } from "../runs/run-service";
 import { runConfigOf, runDepsOf } from "../runs/run-service";
 import type { WorkerDeps } from "../runs/worker";

@@ -4,7 +4,7 @@
  * read back from the warehouse's `lift_analysis_results`, like `GET /v1/results`).
  */
 import type { ResultEnvelope, RunErrorCode } from "../contracts/result";
-import { registry as defaultRegistry, type ModelRegistry } from "../models/registry";
+import type { ModelRegistry } from "../models/registry";
 import type { Logger } from "../services";
 import type { Warehouse } from "../warehouse/warehouse";
 import { MemoryJobStore, MemoryRunDispatcher } from "./memory";
@@ -25,7 +25,8 @@ export class LocalRunError extends Error {
 }
 
 export interface LocalRunOptions {
-  registry?: ModelRegistry;
+  /** The models this run may use: a CLI command passes a registry of its one model (registry.ts). */
+  registry: ModelRegistry;
   log?: Logger;
   config?: Partial<RunConfig>;
   /** Called on each stage change, e.g. for a CLI spinner. */
@@ -43,7 +44,7 @@ export async function runModelLocally(
   workspaceId: string,
   modelName: string,
   params: Record<string, unknown>,
-  options: LocalRunOptions = {},
+  options: LocalRunOptions,
 ): Promise<ResultEnvelope> {
   const jobs = new MemoryJobStore();
   const dispatcher = new MemoryRunDispatcher();
@@ -56,7 +57,7 @@ export async function runModelLocally(
   const deps = {
     jobs: observed(jobs, options.onStage),
     dispatcher,
-    registry: options.registry ?? defaultRegistry(),
+    registry: options.registry,
     warehouse: async () => warehouse,
     log: options.log ?? silent,
     config,

@@ -1,6 +1,7 @@
 import type { CloudEvent } from "firebase-functions/v2";
 import type { MessagePublishedData } from "firebase-functions/v2/pubsub";
 import type { Request } from "firebase-functions/v2/tasks";
+import { models } from "../models/all-models";
 import { codeVersion, registerModels } from "../models/registry";
 import { firebaseRunDeps } from "../platform/firebase-run-services";
 import { firebaseServices } from "../platform/firebase-services";
@@ -14,7 +15,7 @@ function registerOnColdStart(): Promise<void> {
   registered ??= (async () => {
     const services = firebaseServices();
     try {
-      const outcome = await registerModels(await services.warehouse(), codeVersion());
+      const outcome = await registerModels(await services.warehouse(), codeVersion(), models);
       services.log.info("models registered", { ...outcome, code_version: codeVersion() });
     } catch (err) {
       registered = undefined; // try again on the next message

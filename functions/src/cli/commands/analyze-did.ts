@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
 import type { ResultEnvelope } from "../../contracts/result";
+import { didModel } from "../../models/did";
+import { createRegistry } from "../../models/registry";
 import { runModelOnCsv } from "../csv-model";
 import { CliError, formatNumber, printJson, splitList, table } from "../output";
 
@@ -66,6 +68,7 @@ export async function analyzeDid(argv: string[]): Promise<number> {
     data: values.data,
     table: "cli_data",
     model: "did",
+    registry: createRegistry([didModel]),
     outcome: values.outcome,
     columns,
     params,

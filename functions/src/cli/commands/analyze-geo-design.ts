@@ -1,7 +1,8 @@
 /** `cfap analyze geo_design`: rank treatment market sets for a geo test from a unit × period CSV. */
 import { parseArgs } from "node:util";
 import type { ResultEnvelope } from "../../contracts/result";
-import type { ModelRegistry } from "../../models/registry";
+import { geoDesignModel } from "../../models/geo-design";
+import { createRegistry, type ModelRegistry } from "../../models/registry";
 import { runModelOnCsv } from "../csv-model";
 import { CliError, formatNumber, printJson, splitList, table } from "../output";
 
@@ -72,7 +73,7 @@ export async function analyzeGeoDesign(argv: string[], registry?: ModelRegistry)
     model: "geo_design",
     params,
     columns: { unit: values.unit, time: values.time, outcome: values.outcome },
-    registry,
+    registry: registry ?? createRegistry([geoDesignModel]),
   });
   if (values.json) printJson(result);
   else printDesign(result);

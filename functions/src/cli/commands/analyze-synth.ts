@@ -4,7 +4,8 @@
  */
 import { parseArgs } from "node:util";
 import type { ResultEnvelope } from "../../contracts/result";
-import type { ModelRegistry } from "../../models/registry";
+import { createRegistry, type ModelRegistry } from "../../models/registry";
+import { synthModel } from "../../models/synth";
 import { runModelOnCsv } from "../csv-model";
 import { CliError, formatNumber, printJson, splitList, table } from "../output";
 
@@ -79,7 +80,7 @@ export async function analyzeSynth(argv: string[], registry?: ModelRegistry): Pr
     model: "synth",
     params,
     columns: { unit: values.unit, time: values.time, outcome: values.outcome },
-    registry,
+    registry: registry ?? createRegistry([synthModel]),
   });
   if (values.json) printJson(result);
   else printSynth(result);

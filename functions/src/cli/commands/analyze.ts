@@ -1,35 +1,62 @@
 import { CliError } from "../output";
-import { AB_HELP, analyzeAb } from "./analyze-ab";
-import { ATTRIBUTION_HELP, analyzeAttribution } from "./analyze-attribution";
-import { DID_HELP, analyzeDid } from "./analyze-did";
-import { FUNNEL_HELP, analyzeFunnel } from "./analyze-funnel";
-import { GEO_DESIGN_HELP, analyzeGeoDesign } from "./analyze-geo-design";
-import { POWER_HELP, analyzePower } from "./analyze-power";
-import { SYNTH_HELP, analyzeSynth } from "./analyze-synth";
 
-/** `cfap analyze <model> …`: one subcommand per model, each in its own file. */
-const ANALYZERS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
-  did: { run: analyzeDid, help: DID_HELP },
-  ab: { run: (argv) => analyzeAb(argv), help: AB_HELP },
-  power: { run: (argv) => analyzePower(argv), help: POWER_HELP },
-  attribution: { run: analyzeAttribution, help: ATTRIBUTION_HELP },
-  funnel: { run: analyzeFunnel, help: FUNNEL_HELP },
-  synth: { run: (argv) => analyzeSynth(argv), help: SYNTH_HELP },
-  geo_design: { run: (argv) => analyzeGeoDesign(argv), help: GEO_DESIGN_HELP },
+interface Analyzer {
+  run: (argv: string[]) => Promise<number>;
+  help: string;
+}
+
+/**
+ * `cfap analyze <model> …`: one subcommand per model, each in its own file, loaded only when it
+ * runs (or for the help text): `cfap analyze did` need not load the other models. `require` for the
+ * reason given in ../main.ts.
+ */
+const ANALYZERS: Record<string, () => Analyzer> = {
+  did: () => {
+    const m = require("./analyze-did") as typeof import("./analyze-did");
+    return { run: m.analyzeDid, help: m.DID_HELP };
+  },
+  ab: () => {
+    const m = require("./analyze-ab") as typeof import("./analyze-ab");
+    return { run: (argv) => m.analyzeAb(argv), help: m.AB_HELP };
+  },
+  power: () => {
+    const m = require("./analyze-power") as typeof import("./analyze-power");
+    return { run: (argv) => m.analyzePower(argv), help: m.POWER_HELP };
+  },
+  attribution: () => {
+    const m = require("./analyze-attribution") as typeof import("./analyze-attribution");
+    return { run: m.analyzeAttribution, help: m.ATTRIBUTION_HELP };
+  },
+  funnel: () => {
+    const m = require("./analyze-funnel") as typeof import("./analyze-funnel");
+    return { run: m.analyzeFunnel, help: m.FUNNEL_HELP };
+  },
+  synth: () => {
+    const m = require("./analyze-synth") as typeof import("./analyze-synth");
+    return { run: (argv) => m.analyzeSynth(argv), help: m.SYNTH_HELP };
+  },
+  geo_design: () => {
+    const m = require("./analyze-geo-design") as typeof import("./analyze-geo-design");
+    return { run: (argv) => m.analyzeGeoDesign(argv), help: m.GEO_DESIGN_HELP };
+  },
 };
 
-export const ANALYZE_HELP = Object.values(ANALYZERS)
-  .map((a) => a.help)
-  .join("\n\n");
+/** Every analyzer's help (loads them all). */
+export function analyzeHelp(): string {
+  return Object.values(ANALYZERS)
+    .map((load) => load().help)
+    .join("\n\n");
+}
 
 export async function analyzeCommand(argv: string[]): Promise<number> {
   const [model, ...rest] = argv;
-  const analyzer = model ? ANALYZERS[model] : undefined;
-  if (!analyzer) {
+  const load = model ? ANALYZERS[model] : undefined;
+  if (!load) {
     throw new CliError(
-      `unknown model '${model ?? ""}' (choose from ${Object.keys(ANALYZERS).join(", ")})\n\n${ANALYZE_HELP}`,
+      `unknown model '${model ?? ""}' (choose from ${Object.keys(ANALYZERS).join(", ")})\n\n${analyzeHelp()}`,
     );
   }
+  const analyzer = load();
   if (rest.includes("--help") || rest.includes("-h")) {
     console.log(analyzer.help);
     return 0;

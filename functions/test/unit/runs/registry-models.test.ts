@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { modelInfoSchema } from "../../../src/contracts/api";
-import { modelInfo, registry } from "../../../src/models/registry";
+import { registry } from "../../../src/models/all-models";
+import { modelInfo } from "../../../src/models/registry";
 
 describe("the registered models", () => {
   it("each has a unique name and a JSON Schema for its params", () => {
