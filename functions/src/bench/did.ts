@@ -63,9 +63,10 @@ print(json.dumps({"att": float(att), "se": float(se), "load_s": t1 - t0, "comput
 `;
 
 /**
- * A process doing what `cfap analyze did` does before the model runs: load the analyze command's
- * modules, open an in-memory DuckDB and, given a CSV, load it as the CLI does (loadCsvTable). Its
- * wall time is the CLI's floor on that file; the bench prints the CLI's time above it.
+ * A process doing what `cfap analyze did` does before the model runs: load the command's modules
+ * (`analyze` and its `did` subcommand), open an in-memory DuckDB and, given a CSV, load it as the
+ * CLI does (loadCsvTable). Its wall time is the CLI's floor on that file; the bench prints the
+ * CLI's time above it.
  */
 function cliFloorScript(csv: string | undefined): string {
   const lib = join(__dirname, "..");
@@ -74,7 +75,7 @@ function cliFloorScript(csv: string | undefined): string {
     ? `await ${req("models/did/csv")}.loadCsvTable(w, { path: ${JSON.stringify(csv)}, table: "panel", outcome: "y" });`
     : "";
   return (
-    `${req("cli/commands/analyze")}; (async () => { const w = await ${req("warehouse/duckdb")}` +
+    `${req("cli/commands/analyze")}; ${req("cli/commands/analyze-did")}; (async () => { const w = await ${req("warehouse/duckdb")}` +
     `.openDuckDbWarehouse({ path: ":memory:" }); ${load} await w.close(); })();`
   );
 }
