@@ -20,6 +20,7 @@
  * two rows in a cell, an outcome that does not vary within cells, an expansion that would cancel more
  * than MAX_CANCELLATION — returns null, and the model runs its general two-pass path, which also words
  * every failure. Only DuckDB: the probe uses `typeof` and `stats`.
+ *
  * A balanced panel (one pre and one post row per unit) gets the same per-mask sums from a join of pre
  * to post rows instead of the GROUP BY, which DuckDB runs about a third faster (paired-two-by-two.ts).
  * Measured with `npm run bench -- did` (bench/did.ts); tests in one-pass-two-by-two.test.ts.
