@@ -67,7 +67,8 @@ export function onePassApplies(
   );
 }
 
-interface Columns {
+/** The 2×2 table's columns, quoted for the dialect (the paired pass takes the same). */
+export interface Columns {
   table: string;
   y: string;
   u: string;
@@ -309,7 +310,7 @@ export async function runOnePass(
   if (mayBePaired(probe)) {
     // A balanced panel's sums are the grouped pass's sums: when they fail decodeOnePass's guards,
     // the grouped pass would fail them too.
-    const paired = decodePairs(await query(pairedPassQuery(p, d, shift)), probe);
+    const paired = decodePairs(await query(pairedPassQuery(columns(p, d), d, shift)), probe);
     if (paired) return decodeOnePass(paired, probe, shift);
   }
   return decodeOnePass(await query(onePassQuery(p, d, shift)), probe, shift);

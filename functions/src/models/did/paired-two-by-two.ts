@@ -23,7 +23,7 @@
 import type { Row, SqlQuery } from "../../warehouse/warehouse";
 import type { Dialect } from "../../warehouse/sql/dialect";
 import { statsApproxUnique } from "./column-stats";
-import type { TableDidParams } from "./params";
+import type { Columns } from "./one-pass-two-by-two";
 import { num } from "./regression";
 
 /**
@@ -38,13 +38,10 @@ export function mayBePaired(probe: Row): boolean {
 }
 
 /** Pre rows FULL JOIN post rows on the unit, grouped by the two sides' treatment values. */
-export function pairedPassQuery(p: TableDidParams, d: Dialect, shift: number): SqlQuery {
-  const q = (c: string) => d.quoteIdent(c);
-  const s = p.source;
-  const [table, u, tr, post] = [q(s.table), q(s.unit as string), q(s.treated as string), q(s.post as string)];
+export function pairedPassQuery(c: Columns, d: Dialect, shift: number): SqlQuery {
   const side = (value: 0 | 1) =>
-    `SELECT ${u} AS u, CAST(${tr} AS INTEGER) AS tr, ${d.toFloat(q(s.outcome))} - ${d.toFloat(d.param("did_shift"))} AS y ` +
-    `FROM ${table} WHERE CAST(${post} AS INTEGER) = ${value}`;
+    `SELECT ${c.u} AS u, CAST(${c.tr} AS INTEGER) AS tr, ${d.toFloat(c.y)} - ${d.toFloat(d.param("did_shift"))} AS y ` +
+    `FROM ${c.table} WHERE CAST(${c.post} AS INTEGER) = ${value}`;
   return {
     label: "did_2x2_pairs",
     params: { did_shift: shift },
@@ -52,7 +49,7 @@ export function pairedPassQuery(p: TableDidParams, d: Dialect, shift: number): S
       `WITH pre AS (${side(0)}),\npo AS (${side(1)})\n` +
       `SELECT pre.tr AS tr_pre, po.tr AS tr_post, ${d.toFloat("COUNT(*)")} AS n, SUM(pre.y) AS a, SUM(po.y) AS b, ` +
       `SUM(pre.y * pre.y) AS aa, SUM(pre.y * po.y) AS ab, SUM(po.y * po.y) AS bb, ` +
-      `(SELECT ${d.toFloat(`COUNT(${post})`)} FROM ${table}) AS n_with_post\n` +
+      `(SELECT ${d.toFloat(`COUNT(${c.post})`)} FROM ${c.table}) AS n_with_post\n` +
       `FROM pre FULL JOIN po ON pre.u = po.u GROUP BY pre.tr, po.tr`,
   };
 }
